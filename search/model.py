@@ -1,0 +1,40 @@
+"""The records that flow through morgue: articles in, hits out."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as ingest found it and the index stores it.
+
+    `published_from` says where `published` came from ("field", "relative to --now",
+    "relative to file time", "dateline", "file time"); `published_guess` is True when the
+    date is only the file's modification time and must not be shown as fact.
+    """
+
+    id: str
+    title: str
+    body: str
+    source: str = ""
+    url: str = ""
+    published: datetime | None = None
+    published_from: str = ""
+    published_guess: bool = False
+    people: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date named in an article's text, resolved to an ISO value of its granularity.
+
+    `value` is "1980s" (decade), "2024" (year), "2024-07" (month) or "2024-07-04" (day).
+    """
+
+    text: str
+    value: str
+    granularity: str
+    start: int = -1
