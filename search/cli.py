@@ -1,0 +1,188 @@
+"""The `morgue` command: parse options, call the search library, print. No logic lives here."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+import search
+from search.indexer import read_meta
+
+MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
+REJECTIONS_SHOWN = 20
+NOW_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="index",
+    show_default=True,
+    envvar="MORGUE_INDEX",
+    help="Index folder (or set MORGUE_INDEX).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="morgue")
+def cli():
+    """Search a pile of news articles by words, by who is mentioned, by when.
+
+    \b
+    Start with:
+      morgue reindex corpus/          build the index from a folder of articles
+      morgue query "flood barrier"    search it from the terminal
+      morgue serve                    search it in the browser
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@index_option
+@click.option("--now", type=click.DateTime(NOW_FORMATS), metavar="DATETIME", help='Reference time for "3 hours ago" on scraped pages (default: each file\'s modification time).')
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+def reindex(paths, index_dir, now, quiet):
+    """Build the index from PATHS (files or folders, walked recursively).
+
+    Reads .txt (headline + body, or a scraped page with related stories), .json and
+    .jsonl. Without PATHS, reindexes the paths of the last run. Every file ends up
+    indexed or rejected with its reason; the full list is written to morgue.json
+    in the index folder.
+
+    \b
+    Example:
+      morgue reindex corpus/ --index index/
+    """
+    if not paths:
+        paths = tuple(Path(p) for p in read_meta(index_dir).get("paths", []))
+    if not paths:
+        raise click.UsageError("Name the files or folders to index, e.g. `morgue reindex corpus/`.")
+    with _progress(quiet) as progress:
+        report = search.reindex(paths, index_dir, now=now, progress=progress)
+    click.echo(
+        f"Indexed {report.indexed} articles from {report.files} files into {index_dir}/ "
+        f"in {report.seconds:.1f} s; {report.duplicates} duplicates, {len(report.rejected)} rejected."
+    )
+    for path, reason in report.rejected[:REJECTIONS_SHOWN]:
+        click.echo(f"  rejected {path}: {reason}")
+    if len(report.rejected) > REJECTIONS_SHOWN:
+        click.echo(f"  ... and {len(report.rejected) - REJECTIONS_SHOWN} more: see {index_dir}/morgue.json")
+
+
+class _progress:
+    """A progress bar on a terminal, nothing otherwise; the bar starts when the total is known."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar, self.done = quiet, None, 0
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@cli.command()
+@click.argument("text")
+@index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 100), help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--person", help='Only articles that mention this person, e.g. "Vladimir Putin".')
+@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE.")
+@click.option("--sort", type=click.Choice(list(search.query.SORTS)), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def query(text, index_dir, limit, page, source, person, date_from, date_to, sort, as_json):
+    """Search the index for TEXT.
+
+    Words are ORed, articles matching more of them rank higher. Syntax: "exact phrase",
+    AND / OR / NOT, title:word, person:"Vladimir Putin", source:bbc, date:2024-07
+    (dates mentioned), published:[2024-01 to 2024-06].
+
+    \b
+    Examples:
+      morgue query "Taliban recognition"
+      morgue query ceasefire --person "Donald Trump" --sort newest
+      morgue query 'title:harbour NOT flood' --from 2024 --json
+    """
+    try:
+        result = search.search(
+            index_dir, text, source=source, person=person, date_from=date_from,
+            date_to=date_to, sort=sort, page=page, page_size=limit,
+        )
+    except (search.IndexProblem, search.QueryError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    shown = f"{len(result.hits) and (result.page - 1) * result.page_size + 1}-{(result.page - 1) * result.page_size + len(result.hits)}"
+    click.echo(f"{result.total} result{'' if result.total == 1 else 's'} for {result.query!r} (showing {shown}, {result.took_ms:.0f} ms)\n")
+    for rank, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
+        click.secho(f"{rank}. {hit.title}", bold=True)
+        date = (hit.published or "")[:10] + (" (file date)" if hit.published_guess else "")
+        click.echo("   " + " · ".join(x for x in (hit.source, date, f"score {hit.score:.2f}", hit.id) if x))
+        if hit.people:
+            click.echo(f"   People: {', '.join(hit.people)}")
+        click.echo(f"   {_terminal_snippet(hit.snippet)}\n")
+
+
+def _terminal_snippet(snippet: str) -> str:
+    """The HTML snippet for a terminal: highlights in bold (plain text when piped)."""
+    text = MARK.sub(lambda m: click.style(m.group(1), bold=True, underline=True), snippet)
+    return " ".join(html.unescape(text).split())
+
+
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve(index_dir, host, port):
+    """Serve the search page and the JSON API (/api/search) over HTTP."""
+    from web import create_app
+
+    try:
+        search.open_index(index_dir)
+    except search.IndexProblem as error:
+        raise click.ClickException(str(error)) from None
+    app = create_app({"MORGUE_INDEX": str(index_dir)})
+    click.echo(f"Serving {index_dir}/ on http://{host}:{port}/ (Ctrl-C to stop)")
+    app.run(host=host, port=port)
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(index_dir, as_json):
+    """Tell what is in the index: articles, sources, dates, the last reindex."""
+    try:
+        info = search.index_stats(index_dir)
+    except search.IndexProblem as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{info['articles']} articles in {info['index']}/, built {info['built']}")
+    span = info["published"]
+    click.echo(f"Published: {span['min'] or '?'} to {span['max'] or '?'}")
+    click.echo("Sources:")
+    for name, count in info["sources"].items():
+        click.echo(f"  {count:>7}  {name}")
