@@ -1,0 +1,104 @@
+"""The morgue command, through click's runner and as a real subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CORPUS, DATA, NOW, ROOT
+from search.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def page_index(tmp_path, runner):
+    index_dir = tmp_path / "index"
+    result = runner.invoke(cli, ["reindex", str(DATA / "scraped_page.txt"), "--index", str(index_dir), "--now", "2025-07-04T12:00"])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+def test_reindex_prints_the_counts_and_rejections(tmp_path, runner):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_bytes((DATA / "scraped_page.txt").read_bytes())
+    (folder / "broken.json").write_text("{nope")
+    result = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0
+    assert "Indexed 3 articles from 2 files" in result.output and "1 rejected" in result.output
+    assert f"rejected {folder / 'broken.json'}: malformed JSON at line 1" in result.output
+    log = json.loads((tmp_path / "ix" / "morgue.json").read_text())
+    assert log["last_reindex"]["rejections"][0]["reason"].startswith("malformed JSON")
+
+
+def test_reindex_without_paths_reuses_the_last_ones(page_index, runner):
+    result = runner.invoke(cli, ["reindex", "--index", str(page_index), "--quiet"])
+    assert result.exit_code == 0 and "Indexed 3 articles" in result.output
+
+
+def test_reindex_without_paths_or_history_explains(tmp_path, runner):
+    result = runner.invoke(cli, ["reindex", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 2 and "morgue reindex corpus/" in result.output
+
+
+def test_query_prints_readable_results(page_index, runner):
+    result = runner.invoke(cli, ["query", "lighthouse keepers", "--index", str(page_index)])
+    assert result.exit_code == 0
+    assert result.output.startswith("2 results for 'lighthouse keepers'")
+    assert "1. Lighthouse keepers return to Skerry Point after forty years" in result.output
+    assert "<mark" not in result.output
+
+
+def test_query_json_has_the_documented_fields(page_index, runner):
+    result = runner.invoke(cli, ["query", "ferry", "--index", str(page_index), "--json", "--source", "Coast Weekly"])
+    data = json.loads(result.output)
+    assert data["total"] == 1 and data["query"] == "ferry"
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "source", "published", "people", "score", "snippet"}
+    assert hit["published"] == "2025-07-04T10:00:00"
+    assert '<mark class="match term0">Ferries</mark>' in hit["snippet"]
+
+
+def test_index_comes_from_the_environment(page_index, runner):
+    result = runner.invoke(cli, ["query", "museum"], env={"MORGUE_INDEX": str(page_index)})
+    assert result.exit_code == 0 and "Skerry Point museum" in result.output
+
+
+def test_errors_are_one_line_with_the_next_step(tmp_path, page_index, runner):
+    missing = runner.invoke(cli, ["query", "x", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 1
+    assert missing.output.strip() == f"Error: No index at {tmp_path / 'none'}/ - run `morgue reindex corpus/ --index {tmp_path / 'none'}` first."
+    bad = runner.invoke(cli, ["query", "x", "--index", str(page_index), "--from", "yesterday-ish"])
+    assert bad.exit_code == 1 and "use YYYY, YYYY-MM or YYYY-MM-DD" in bad.output
+
+
+def test_stats_json(page_index, runner):
+    data = json.loads(runner.invoke(cli, ["stats", "--index", str(page_index), "--json"]).output)
+    assert data["articles"] == 3
+    assert data["sources"] == {"Coast Weekly": 1, "Island Radio": 1, "(none)": 1}
+    assert data["published"]["min"] == "2025-07-03T12:00:00"
+    assert data["last_reindex"]["indexed"] == 3
+
+
+def test_every_command_teaches_in_its_help(runner):
+    for command in ["reindex", "query", "serve", "stats"]:
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Usage: " in result.output
+
+
+def test_python_dash_m_search_runs_the_cli_for_real(tmp_path):
+    env = {**os.environ, "MORGUE_INDEX": str(tmp_path / "ix")}
+    run = [sys.executable, "-m", "search"]
+    reindex = subprocess.run([*run, "reindex", str(CORPUS), "--now", NOW.isoformat()], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert reindex.returncode == 0, reindex.stderr
+    assert "Indexed" in reindex.stdout and "Traceback" not in reindex.stderr
+    query = subprocess.run([*run, "query", "harbour", "--json"], env=env, capture_output=True, text=True)
+    assert query.returncode == 0 and json.loads(query.stdout)["total"] > 0
