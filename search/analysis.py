@@ -16,11 +16,15 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.analysis import STOP_WORDS
 from whoosh.support.charset import accent_map
 
 # Words joined by apostrophes stay one token ("Afghanistan's", "Taliban’s", "don't");
 # hyphens and other punctuation split words ("Soviet-Afghan" -> soviet, afghan).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
+
+# Whoosh's English stop words, and single letters ("U.S." -> u, s); numbers of any length stay.
+STOP = frozenset(STOP_WORDS) | frozenset("abcdefghijklmnopqrstuvwxyz")
 
 _snowball = SnowballStemmer("english")
 
@@ -57,7 +61,7 @@ def text_analyzer():
         RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
         | FoldFilter()
-        | StopFilter()
+        | StopFilter(stoplist=STOP, minsize=1)
         | StemFilter(stemfn=stem, cachesize=None)
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -43,47 +45,74 @@ def cli():
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @index_option
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
 @click.option("--now", type=click.DateTime(NOW_FORMATS), metavar="DATETIME", help='Reference time for "3 hours ago" on scraped pages (default: each file\'s modification time).')
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def reindex(paths, index_dir, now, quiet):
-    """Build the index from PATHS (files or folders, walked recursively).
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any input is rejected.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
+def reindex(paths, index_dir, full, now, strict, quiet):
+    """Build or update the index from PATHS (files or folders, walked recursively).
 
     Reads .txt (headline + body, or a scraped page with related stories), .json and
-    .jsonl. Without PATHS, reindexes the paths of the last run. Every file ends up
-    indexed or rejected with its reason; the full list is written to morgue.json
-    in the index folder.
+    .jsonl. Only new and changed files are read again; articles of deleted files are
+    removed. Without PATHS, reindexes the paths of the last run. Every input ends up
+    new, updated, unchanged, duplicate or rejected with its reason: the full list is
+    written to reindex-log.json in the index folder.
 
     \b
-    Example:
+    Examples:
       morgue reindex corpus/ --index index/
+      morgue reindex --full --strict
     """
     if not paths:
         paths = tuple(Path(p) for p in read_meta(index_dir).get("paths", []))
     if not paths:
         raise click.UsageError("Name the files or folders to index, e.g. `morgue reindex corpus/`.")
-    with _progress(quiet) as progress:
-        report = search.reindex(paths, index_dir, now=now, progress=progress)
+    try:
+        with Progress(quiet) as progress:
+            report = search.reindex(paths, index_dir, now=now, full=full, progress=progress)
+    except search.ReindexRunning as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("Stopped: the index is as it was before this reindex.") from None
+    _print_report(report, index_dir)
+    if strict and report.rejected:
+        raise click.exceptions.Exit(1)
+
+
+def _print_report(report, index_dir: Path) -> None:
+    counts = report.counts()
     click.echo(
-        f"Indexed {report.indexed} articles from {report.files} files into {index_dir}/ "
-        f"in {report.seconds:.1f} s; {report.duplicates} duplicates, {len(report.rejected)} rejected."
+        f"{report.files} files in {report.seconds:.1f} s: {counts['new']} new, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['removed']} removed, {counts['duplicates']} duplicates, "
+        f"{counts['rejected']} rejected."
     )
     for path, reason in report.rejected[:REJECTIONS_SHOWN]:
         click.echo(f"  rejected {path}: {reason}")
     if len(report.rejected) > REJECTIONS_SHOWN:
-        click.echo(f"  ... and {len(report.rejected) - REJECTIONS_SHOWN} more: see {index_dir}/morgue.json")
+        click.echo(f"  ... and {len(report.rejected) - REJECTIONS_SHOWN} more: see {index_dir}/reindex-log.json")
 
 
-class _progress:
-    """A progress bar on a terminal, nothing otherwise; the bar starts when the total is known."""
+class Progress:
+    """A bar with rate and time left on a terminal; a log line every few seconds elsewhere."""
+
+    LOG_EVERY = 5.0
 
     def __init__(self, quiet: bool):
         self.quiet, self.bar, self.done = quiet, None, 0
+        self.started = self.logged = time.monotonic()
 
     def __enter__(self):
         return self
 
     def __call__(self, done: int, total: int) -> None:
         if self.quiet:
+            return
+        if not sys.stdout.isatty():
+            now = time.monotonic()
+            if now - self.logged >= self.LOG_EVERY or done == total:
+                rate = done / max(now - self.started, 1e-9)
+                click.echo(f"  {done}/{total} files read ({rate:.0f} files/s)")
+                self.logged = now
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True)

@@ -1,23 +1,39 @@
-"""Article -> Whoosh document, and the reindex that builds the index from corpus files."""
+"""Article -> Whoosh document, and the reindex that keeps the index in step with the files.
+
+A reindex reads only new or changed files (by content fingerprint), in worker processes,
+and writes the changes in one commit: readers keep the last committed state until then,
+and a reindex killed at any point leaves the index as it was.
+"""
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import json
 import os
+import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from search.ingest import find_files, read_file
+from search.ingest import FileOutcome, find_files, read_file
+from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, build_schema
 
 META_FILE = "morgue.json"
+LOG_FILE = "reindex-log.json"
+FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
+BATCH_FILES = 256  # files read per batch: memory follows the batch, not the corpus
+PR_SET_PDEATHSIG = 1
+PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
 
 
 class IndexProblem(Exception):
@@ -34,23 +50,33 @@ class IndexFormatError(IndexProblem):
 
 @dataclass
 class ReindexReport:
-    """Every input accounted for: files read, articles indexed, what was rejected and why."""
+    """Every input accounted for: what was new, updated, unchanged, removed, duplicate, rejected."""
 
     files: int = 0
-    indexed: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
     duplicates: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    log: list[dict] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
-        return {
-            "files": self.files,
-            "indexed": self.indexed,
-            "duplicates": self.duplicates,
-            "rejected": len(self.rejected),
-            "rejections": [{"path": p, "reason": r} for p, r in self.rejected],
-            "seconds": round(self.seconds, 3),
-        }
+    @property
+    def indexed(self) -> int:
+        return self.new + self.updated
+
+    def counts(self) -> dict:
+        names = ("files", "new", "updated", "unchanged", "removed", "duplicates")
+        return {**{n: getattr(self, n) for n in names}, "rejected": len(self.rejected), "seconds": round(self.seconds, 3)}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFile:
+    """What the index holds of one input file: its fingerprint and its articles' hashes."""
+
+    file_hash: str
+    articles: dict[str, str]
 
 
 def date_words(value: str) -> str:
@@ -62,10 +88,19 @@ def date_words(value: str) -> str:
     return " ".join(words)
 
 
-def to_document(article: Article) -> dict:
+def content_hash(article: Article) -> str:
+    """Same hash, same article: text, source, url and a real (not guessed) publication date."""
+    published = "" if article.published_guess or not article.published else article.published.isoformat()
+    basis = "\x00".join((article.title, article.body, article.source, article.url, published))
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
+
+
+def to_document(article: Article, file_key: str = "") -> dict:
     """The fields Whoosh stores and indexes for one article."""
     document = {
         "id": article.id,
+        "file": file_key,
+        "content_hash": content_hash(article),
         "title": article.title,
         "body": article.body,
         "people": "\n".join(article.people),
@@ -87,62 +122,220 @@ def reindex(
     paths: Iterable[str | Path],
     index_dir: str | Path,
     now: datetime | None = None,
+    full: bool = False,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReindexReport:
-    """Builds the index at index_dir from every file below paths.
+    """Brings the index at index_dir in step with every file below paths.
 
-    The new state replaces the old in one commit: a reader keeps its view until then.
-    `progress(done, total)` is called after each file.
+    Unchanged files are skipped by fingerprint; articles of files that changed or went away
+    are updated or removed; `full` rebuilds everything. `progress(done, total)` follows files.
+    Raises ReindexRunning when another reindex holds the folder.
     """
     started = time.perf_counter()
-    index_dir = Path(index_dir)
-    paths = [Path(p) for p in paths]
+    index_dir, paths = Path(index_dir), [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"No such file or folder: {', '.join(missing)}")
-    files = list(find_files(paths, skip=index_dir))
-    ix = _writable_index(index_dir)
-    report = ReindexReport(files=len(files))
-    seen: set[str] = set()
-    writer = ix.writer()
+    with ReindexLock(index_dir):
+        ix = _writable_index(index_dir)
+        run = _Reindex(ix, {} if full else indexed_files(ix, index_dir), full, progress)
+        files = list(find_files(paths, skip=index_dir))
+        run.report.files = len(files)
+        changed = run.skip_unchanged(files)
+        run.write(_read_files(changed, now, workers or os.cpu_count() or 1))
+        run.report.seconds = time.perf_counter() - started
+        _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.file_hashes})
+        _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
+        _write_meta(index_dir, run.report, paths)
+    return run.report
+
+
+def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
+    """The index's own record of the files it was built from.
+
+    Article hashes come from the index's columns; file fingerprints from files.json, trusted
+    only when it names the index's current commit (else every file counts as changed).
+    """
+    recorded = read_json(index_dir / FILES_FILE)
+    hashes = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
+    files: dict[str, IndexedFile] = {}
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return files
+        columns = [reader.column_reader(name) for name in ("id", "file", "content_hash")]
+        for docnum in reader.all_doc_ids():
+            article_id, key, article_hash = (column[docnum] for column in columns)
+            files.setdefault(key, IndexedFile(hashes.get(key, ""), {})).articles[article_id] = article_hash
+    return files
+
+
+def _fingerprint(path: Path) -> str:
     try:
-        for done, (path, key) in enumerate(files, start=1):
-            outcome = read_file(path, key, now)
-            report.rejected += [(str(path), p) for p in outcome.problems if outcome.articles]
-            if outcome.rejected:
-                report.rejected.append((str(path), outcome.reason))
-            for article in outcome.articles:
-                if article.id in seen:
-                    report.duplicates += 1
-                    continue
-                seen.add(article.id)
-                writer.add_document(**to_document(article))
-                report.indexed += 1
-            if progress:
-                progress(done, len(files))
-        writer.commit(mergetype=CLEAR)
-    except BaseException:
-        writer.cancel()
-        raise
-    report.seconds = time.perf_counter() - started
-    _write_meta(index_dir, report, paths)
-    return report
+        return hashlib.sha1(path.read_bytes()).hexdigest()[:20]
+    except OSError:
+        return ""
+
+
+def _read_one(job: tuple[Path, str, str, datetime | None]) -> tuple[str, str, FileOutcome]:
+    path, key, file_hash, now = job
+    return key, file_hash, read_file(path, key, now)
+
+
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        pass
+
+
+def _read_files(changed: list[tuple[Path, str, str]], now, workers: int) -> Iterator[tuple[str, str, FileOutcome]]:
+    """Reads and analyses changed files, in worker processes when there are many, in batches."""
+    jobs = [(path, key, file_hash, now) for path, key, file_hash in changed]
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        yield from map(_read_one, jobs)
+        return
+    with get_context("fork").Pool(workers, initializer=_worker_setup) as pool:
+        for start in range(0, len(jobs), BATCH_FILES):
+            yield from pool.imap(_read_one, jobs[start : start + BATCH_FILES], chunksize=4)
+
+
+class _Reindex:
+    """One reindex: what the index held, what this run has seen, and the writer it feeds."""
+
+    def __init__(self, ix, known: dict[str, IndexedFile], full: bool, progress):
+        self.ix, self.known, self.full, self.progress = ix, known, full, progress
+        self.report = ReindexReport()
+        self.file_hashes: dict[str, str] = {}
+        self.seen_ids: set[str] = set()
+        self.seen_content: dict[str, str] = {}
+        self.writer = None
+
+    def _tick(self) -> None:
+        if self.progress:
+            self.progress(len(self.report.log), self.report.files)
+
+    def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
+        """Counts the files whose fingerprint the index already has; returns the others."""
+        changed = []
+        for path, key in files:
+            file_hash = _fingerprint(path)
+            self.file_hashes[key] = file_hash
+            old = self.known.get(key)
+            if old is None or old.file_hash != file_hash:
+                changed.append((path, key, file_hash))
+                continue
+            self.report.unchanged += len(old.articles)
+            self.seen_ids.update(old.articles)
+            self.seen_content.update((h, i) for i, h in old.articles.items())
+            self.report.log.append({"path": str(path), "outcome": "unchanged", "articles": len(old.articles)})
+            self._tick()
+        return changed
+
+    def write(self, outcomes: Iterator[tuple[str, str, FileOutcome]]) -> None:
+        """Applies the changed files, removes the vanished ones, and commits once."""
+        try:
+            if self.full:
+                self._writer()  # a full rebuild commits even when no article is left
+            for key, _, outcome in outcomes:
+                self._apply(key, outcome)
+                self._tick()
+            for key in set(self.known) - set(self.file_hashes):
+                self._remove(self.known[key].articles)
+            if self.writer is not None:
+                self.writer.commit(mergetype=CLEAR) if self.full else self.writer.commit()
+        except BaseException:
+            self._cancel()
+            raise
+
+    def _apply(self, key: str, outcome: FileOutcome) -> None:
+        entry: dict = {"path": outcome.path}
+        problems = [outcome.reason] if outcome.rejected else list(outcome.problems)
+        self.report.rejected += [(outcome.path, p) for p in problems]
+        if problems:
+            entry["rejected"] = problems
+        old = self.known.get(key, IndexedFile("", {})).articles
+        statuses = [self._article(article, key, old) for article in outcome.articles]
+        current = {article.id for article in outcome.articles}
+        self._remove({i: h for i, h in old.items() if i not in current})
+        entry["outcome"] = "rejected" if outcome.rejected else "read"
+        entry["articles"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+        self.report.log.append(entry)
+
+    def _article(self, article: Article, key: str, old: dict[str, str]) -> str:
+        """Writes one article if it is new or changed; returns what became of it."""
+        digest = content_hash(article)
+        if article.id in self.seen_ids or digest in self.seen_content:
+            self.report.duplicates += 1
+            return "duplicate"
+        self.seen_ids.add(article.id)
+        self.seen_content[digest] = article.id
+        if old.get(article.id) == digest:
+            self.report.unchanged += 1
+            return "unchanged"
+        document = to_document(article, key)
+        if self.full:
+            self._writer().add_document(**document)
+        else:
+            self._writer().update_document(**document)
+        status = "updated" if article.id in old else "new"
+        setattr(self.report, status, getattr(self.report, status) + 1)
+        return status
+
+    def _remove(self, articles: dict[str, str]) -> None:
+        """Deletes articles that are gone, unless this run has written them again elsewhere."""
+        for article_id in articles:
+            if article_id not in self.seen_ids:
+                self._writer().delete_by_term("id", article_id)
+                self.report.removed += 1
+
+    def _writer(self):
+        """One writer in this process; Whoosh's own sub-process writers would inherit its
+        lock and outlive a killed reindex, so the parallel work is reading, not writing."""
+        if self.writer is None:
+            try:
+                self.writer = self.ix.writer(limitmb=128)
+            except LockError:
+                raise ReindexRunning(f"another process is writing to {self.ix.storage.folder}/") from None
+        return self.writer
+
+    def _cancel(self) -> None:
+        """Drops the uncommitted changes and the write lock (kept by Whoosh when commit fails)."""
+        if self.writer is not None:
+            try:
+                self.writer.cancel()
+            except Exception:
+                pass
 
 
 def _writable_index(index_dir: Path):
     """The existing index when it is ours and current, else a new empty one."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    meta = read_meta(index_dir)
-    if whoosh_index.exists_in(index_dir) and meta.get("format") == FORMAT_VERSION:
+    if whoosh_index.exists_in(index_dir) and read_meta(index_dir).get("format") == FORMAT_VERSION:
         return whoosh_index.open_dir(index_dir)
     return whoosh_index.create_in(index_dir, build_schema())
 
 
-def read_meta(index_dir: Path) -> dict:
+def read_json(path: Path) -> dict:
     try:
-        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_meta(index_dir: str | Path) -> dict:
+    """The index's metadata: format version, paths and counts of the last reindex."""
+    return read_json(Path(index_dir) / META_FILE)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Writes whole or not at all: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _write_meta(index_dir: Path, report: ReindexReport, paths: list[Path]) -> None:
@@ -150,11 +343,9 @@ def _write_meta(index_dir: Path, report: ReindexReport, paths: list[Path]) -> No
         "format": FORMAT_VERSION,
         "built": datetime.now().isoformat(timespec="seconds"),
         "paths": [str(p.resolve()) for p in paths],
-        "last_reindex": report.as_dict(),
+        "last_reindex": {**report.counts(), "rejections": [{"path": p, "reason": r} for p, r in report.rejected]},
     }
-    tmp = index_dir / f".{META_FILE}.{os.getpid()}"
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, index_dir / META_FILE)
+    _write_json(index_dir / META_FILE, meta)
 
 
 def open_index(index_dir: str | Path):

@@ -19,10 +19,13 @@ def build_schema() -> Schema:
     """The fields of an indexed article.
 
     `people` and `dates` hold words for matching and ranking; `person` holds the canonical
-    names whole, for filters and facets; `mentioned` the ISO dates for display.
+    names whole, for filters and facets; `mentioned` the ISO dates for display. `file` and
+    `content_hash` are columns that let a reindex skip what has not changed.
     """
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
+        file=ID(stored=True, sortable=True),
+        content_hash=ID(sortable=True),
         title=TEXT(analyzer=text_analyzer(), stored=True),
         body=TEXT(analyzer=text_analyzer(), stored=True),
         people=TEXT(analyzer=name_analyzer()),

@@ -33,15 +33,16 @@ def test_reindex_prints_the_counts_and_rejections(tmp_path, runner):
     (folder / "broken.json").write_text("{nope")
     result = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0
-    assert "Indexed 3 articles from 2 files" in result.output and "1 rejected" in result.output
+    assert "2 files in" in result.output and "3 new, 0 updated" in result.output and "1 rejected" in result.output
     assert f"rejected {folder / 'broken.json'}: malformed JSON at line 1" in result.output
-    log = json.loads((tmp_path / "ix" / "morgue.json").read_text())
-    assert log["last_reindex"]["rejections"][0]["reason"].startswith("malformed JSON")
+    log = json.loads((tmp_path / "ix" / "reindex-log.json").read_text())
+    assert log["counts"]["rejected"] == 1
+    assert {"path": str(folder / "broken.json"), "rejected": ["malformed JSON at line 1: Expecting property name enclosed in double quotes"], "outcome": "rejected", "articles": {}} in log["files"]
 
 
 def test_reindex_without_paths_reuses_the_last_ones(page_index, runner):
     result = runner.invoke(cli, ["reindex", "--index", str(page_index), "--quiet"])
-    assert result.exit_code == 0 and "Indexed 3 articles" in result.output
+    assert result.exit_code == 0 and "0 new, 0 updated, 3 unchanged" in result.output
 
 
 def test_reindex_without_paths_or_history_explains(tmp_path, runner):
@@ -85,7 +86,7 @@ def test_stats_json(page_index, runner):
     assert data["articles"] == 3
     assert data["sources"] == {"Coast Weekly": 1, "Island Radio": 1, "(none)": 1}
     assert data["published"]["min"] == "2025-07-03T12:00:00"
-    assert data["last_reindex"]["indexed"] == 3
+    assert data["last_reindex"]["new"] == 3
 
 
 def test_every_command_teaches_in_its_help(runner):
@@ -99,6 +100,6 @@ def test_python_dash_m_search_runs_the_cli_for_real(tmp_path):
     run = [sys.executable, "-m", "search"]
     reindex = subprocess.run([*run, "reindex", str(CORPUS), "--now", NOW.isoformat()], env=env, capture_output=True, text=True, cwd=ROOT)
     assert reindex.returncode == 0, reindex.stderr
-    assert "Indexed" in reindex.stdout and "Traceback" not in reindex.stderr
+    assert " new, " in reindex.stdout and "Traceback" not in reindex.stderr
     query = subprocess.run([*run, "query", "harbour", "--json"], env=env, capture_output=True, text=True)
     assert query.returncode == 0 and json.loads(query.stdout)["total"] > 0

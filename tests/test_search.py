@@ -38,7 +38,7 @@ def test_title_boost_is_tunable_at_query_time(make_index):
 def test_person_match_outranks_the_same_word_in_passing(make_index):
     index_dir = make_index([
         art("Garden show prizes", "The rose garden won first prize at the show on the hill this year."),
-        art("Garden show prizes", "Gardener Marcus Rose won first prize at the show on the hill."),
+        art("Garden show prizes", "First prize at the show on the hill went to gardener Marcus Rose."),
     ])
     result = search.search(index_dir, "rose")
     assert result.hits[0].people == ("Marcus Rose",)

@@ -65,8 +65,8 @@ def find_files(paths: Iterable[str | Path], skip: Path | None = None) -> Iterato
     """
     skip = skip.resolve() if skip else None
     for root in map(Path, paths):
-        if root.is_file():
-            yield root, root.name
+        if root.is_file():  # keyed as if its folder had been named: the same file, the same ids
+            yield root, f"{root.resolve().parent.name}/{root.name}"
             continue
         for folder, dirs, files in os.walk(root):
             here = Path(folder)

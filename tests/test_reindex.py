@@ -1,0 +1,159 @@
+"""Reindex: incremental outcomes, readers during a reindex, crashes, locking and Ctrl-C."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import search
+from conftest import NOW, ROOT
+from search.lock import ReindexLock
+
+WORDS = "harbour bridge council ferry budget flood tram museum strike election".split()
+
+
+def write_article(folder: Path, n: int, extra: str = "") -> Path:
+    path = folder / f"story-{n:04d}.txt"
+    words = " ".join(WORDS[(n + i) % len(WORDS)] for i in range(40))
+    path.write_text(f"Story number {n} about the {WORDS[n % len(WORDS)]}\n\nReport {n}: {words} {extra}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(5):
+        write_article(folder, n)
+    return folder
+
+
+def ids(index_dir) -> set[str]:
+    with search.open_index(index_dir).searcher() as searcher:
+        return {fields["id"] for fields in searcher.all_stored_fields()}
+
+
+def counts(report) -> dict:
+    return {k: v for k, v in report.counts().items() if k not in ("seconds", "files")}
+
+
+def test_incremental_outcomes_for_added_changed_and_deleted_files(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    first = search.reindex([folder], index_dir)
+    assert counts(first) == {"new": 5, "updated": 0, "unchanged": 0, "removed": 0, "duplicates": 0, "rejected": 0}
+    again = search.reindex([folder], index_dir)
+    assert counts(again)["unchanged"] == 5 and again.indexed == 0
+    write_article(folder, 5)
+    write_article(folder, 1, extra="with a correction")
+    (folder / "story-0002.txt").unlink()
+    changed = search.reindex([folder], index_dir)
+    assert counts(changed) == {"new": 1, "updated": 1, "unchanged": 3, "removed": 1, "duplicates": 0, "rejected": 0}
+    assert search.search(index_dir, "correction").total == 1
+    assert search.search(index_dir, '"Story number 2"').total == 0
+    full = search.reindex([folder], index_dir, full=True)
+    assert counts(full)["new"] == 5 and ids(index_dir) == ids(index_dir)
+
+
+def test_touching_a_file_without_changing_it_reads_nothing(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    search.reindex([folder], index_dir)
+    os.utime(folder / "story-0001.txt", (time.time() + 100, time.time() + 100))
+    assert search.reindex([folder], index_dir).counts()["unchanged"] == 5
+
+
+def test_duplicates_are_counted_not_indexed_twice(folder, tmp_path):
+    (folder / "copy.txt").write_bytes((folder / "story-0003.txt").read_bytes())
+    report = search.reindex([folder], tmp_path / "index")
+    assert (report.new, report.duplicates) == (5, 1)
+
+
+def test_an_open_reader_keeps_its_view_until_it_reopens(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    search.reindex([folder], index_dir)
+    ix = search.open_index(index_dir)
+    with ix.searcher() as before:
+        write_article(folder, 9, extra="zeppelin")
+        search.reindex([folder], index_dir)
+        assert before.doc_count() == 5
+        assert search.search(ix, "zeppelin").total == 1
+
+
+def test_a_second_reindex_says_another_is_running(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    with ReindexLock(index_dir):
+        with pytest.raises(search.ReindexRunning, match=rf"another reindex is running \(pid {os.getpid()}\)"):
+            search.reindex([folder], index_dir)
+        run = subprocess.run([sys.executable, "-m", "search", "reindex", str(folder), "--index", str(index_dir)],
+                             capture_output=True, text=True)
+    assert run.returncode == 1 and f"another reindex is running (pid {os.getpid()})" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert search.reindex([folder], index_dir).new == 5  # the lock went with its holder
+
+
+def big_corpus(folder: Path, files: int) -> Path:
+    folder.mkdir()
+    for n in range(files):
+        write_article(folder, n)
+    return folder
+
+
+def start_reindex(folder: Path, index_dir: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(index_dir), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def snapshot(index_dir: Path) -> list:
+    """What a user sees: ids and totals for a few queries."""
+    return [(q, search.search(index_dir, q, page_size=100).total) for q in WORDS[:4]] + [sorted(ids(index_dir))]
+
+
+def test_a_reindex_killed_at_any_point_leaves_a_working_index(tmp_path):
+    folder = big_corpus(tmp_path / "big", 600)
+    clean_dir, index_dir = tmp_path / "clean", tmp_path / "index"
+    search.reindex([folder], clean_dir)
+    clean = snapshot(clean_dir)
+    started = time.monotonic()
+    search.reindex([folder], tmp_path / "timing", full=True)
+    duration = time.monotonic() - started
+    search.reindex([folder / "story-0000.txt"], index_dir)
+    before = snapshot(index_dir)
+    for share in (0.05, 0.3, 0.6, 0.85, 0.95, 1.05):
+        process = start_reindex(folder, index_dir, "--full")
+        time.sleep(share * duration + 0.3)  # + interpreter start-up
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = snapshot(index_dir)
+        assert after in (before, clean), f"killed at {share:.0%}: the index changed halfway"
+    finish = start_reindex(folder, index_dir)
+    assert finish.wait(timeout=120) == 0, finish.stderr.read()
+    assert snapshot(index_dir) == clean
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_index(tmp_path):
+    folder = big_corpus(tmp_path / "big", 800)
+    index_dir = tmp_path / "index"
+    search.reindex([folder / "story-0000.txt"], index_dir)
+    before = snapshot(index_dir)
+    process = start_reindex(folder, index_dir)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "Stopped: the index is as it was before this reindex." in stderr and "Traceback" not in stderr
+    assert snapshot(index_dir) == before
+    assert search.reindex([folder], index_dir).new == 799
+
+
+def test_strict_exits_non_zero_on_rejections(folder, tmp_path):
+    (folder / "bad.json").write_text("{")
+    command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(tmp_path / "ix"), "--strict", "-q"]
+    run = subprocess.run(command, capture_output=True, text=True)
+    assert run.returncode == 1 and "1 rejected" in run.stdout
+    log = json.loads((tmp_path / "ix" / "reindex-log.json").read_text())
+    assert log["counts"]["new"] == 5
