@@ -47,9 +47,10 @@ def cli():
 @index_option
 @click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
 @click.option("--now", type=click.DateTime(NOW_FORMATS), metavar="DATETIME", help='Reference time for "3 hours ago" on scraped pages (default: each file\'s modification time).')
+@click.option("--csv-columns", metavar="NAMES", help="Column names for CSV files without a header row, e.g. category,title,body.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any input is rejected.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
-def reindex(paths, index_dir, full, now, strict, quiet):
+def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
     """Build or update the index from PATHS (files or folders, walked recursively).
 
     Reads .txt (headline + body, or a scraped page with related stories), .json and
@@ -69,7 +70,8 @@ def reindex(paths, index_dir, full, now, strict, quiet):
         raise click.UsageError("Name the files or folders to index, e.g. `morgue reindex corpus/`.")
     try:
         with Progress(quiet) as progress:
-            report = search.reindex(paths, index_dir, now=now, full=full, progress=progress)
+            columns = tuple(c.strip() for c in csv_columns.split(",")) if csv_columns else None
+            report = search.reindex(paths, index_dir, now=now, full=full, progress=progress, csv_columns=columns)
     except search.ReindexRunning as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:

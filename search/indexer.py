@@ -125,11 +125,13 @@ def reindex(
     full: bool = False,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    csv_columns: tuple[str, ...] | None = None,
 ) -> ReindexReport:
     """Brings the index at index_dir in step with every file below paths.
 
     Unchanged files are skipped by fingerprint; articles of files that changed or went away
     are updated or removed; `full` rebuilds everything. `progress(done, total)` follows files.
+    `csv_columns` names the columns of CSV files that have no header row.
     Raises ReindexRunning when another reindex holds the folder.
     """
     started = time.perf_counter()
@@ -143,7 +145,7 @@ def reindex(
         files = list(find_files(paths, skip=index_dir))
         run.report.files = len(files)
         changed = run.skip_unchanged(files)
-        run.write(_read_files(changed, now, workers or os.cpu_count() or 1))
+        run.write(_read_files(changed, now, csv_columns, workers or os.cpu_count() or 1))
         run.report.seconds = time.perf_counter() - started
         _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.file_hashes})
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
@@ -177,9 +179,9 @@ def _fingerprint(path: Path) -> str:
         return ""
 
 
-def _read_one(job: tuple[Path, str, str, datetime | None]) -> tuple[str, str, FileOutcome]:
-    path, key, file_hash, now = job
-    return key, file_hash, read_file(path, key, now)
+def _read_one(job: tuple) -> tuple[str, str, FileOutcome]:
+    path, key, file_hash, now, csv_columns = job
+    return key, file_hash, read_file(path, key, now, csv_columns=csv_columns)
 
 
 def _worker_setup() -> None:
@@ -191,9 +193,9 @@ def _worker_setup() -> None:
         pass
 
 
-def _read_files(changed: list[tuple[Path, str, str]], now, workers: int) -> Iterator[tuple[str, str, FileOutcome]]:
+def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers: int) -> Iterator[tuple[str, str, FileOutcome]]:
     """Reads and analyses changed files, in worker processes when there are many, in batches."""
-    jobs = [(path, key, file_hash, now) for path, key, file_hash in changed]
+    jobs = [(path, key, file_hash, now, csv_columns) for path, key, file_hash in changed]
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         yield from map(_read_one, jobs)
         return

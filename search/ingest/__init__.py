@@ -92,8 +92,11 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_file(path: Path, key: str, now: datetime | None = None) -> FileOutcome:
-    """One file -> its articles, with people and dates extracted; never raises on bad input."""
+def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tuple[str, ...] | None = None) -> FileOutcome:
+    """One file -> its articles, with people and dates extracted; never raises on bad input.
+
+    `csv_columns` names the columns of a CSV file without a header row.
+    """
     reader = READERS.get(path.suffix.lower())
     if path.stem.upper() in NOT_ARTICLES:
         return FileOutcome(str(path), reason="a collection's notes (README, LICENSE...), not an article")
