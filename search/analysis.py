@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -26,13 +25,20 @@ WORD_PATTERN = r"\w+(?:['’]\w+)*"
 # Whoosh's English stop words, and single letters ("U.S." -> u, s); numbers of any length stay.
 STOP = frozenset(STOP_WORDS) | frozenset("abcdefghijklmnopqrstuvwxyz")
 
-_snowball = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    """Loaded on first use: importing NLTK takes most of a second that a no-op reindex need not pay."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
 
 
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
     """NLTK's Snowball stemmer, memoized: per call it is slow, and news repeats its words."""
-    return _snowball.stem(word)
+    return _snowball().stem(word)
 
 
 @lru_cache(maxsize=500_000)

@@ -25,7 +25,7 @@ from whoosh.writing import CLEAR
 from search.ingest import FileOutcome, find_files, read_file
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
-from search.schema import FORMAT_VERSION, build_schema
+from search.schema import FORMAT_VERSION, PRE_ANALYZED, analyze, build_schema
 
 META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
@@ -95,8 +95,12 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
 
 
-def to_document(article: Article, file_key: str = "") -> dict:
-    """The fields Whoosh stores and indexes for one article."""
+def to_document(article: Article, file_key: str = "", analyzed: bool = False) -> dict:
+    """The fields Whoosh stores and indexes for one article.
+
+    With `analyzed`, title and body come already analysed (done in a worker process),
+    their text kept for storing.
+    """
     document = {
         "id": article.id,
         "file": file_key,
@@ -115,6 +119,10 @@ def to_document(article: Article, file_key: str = "") -> dict:
     }
     if article.published is not None:
         document["published"] = article.published
+    if analyzed:
+        for name in PRE_ANALYZED:
+            document[f"_stored_{name}"] = document[name]
+            document[name] = analyze(name, document[name])
     return document
 
 
@@ -179,9 +187,11 @@ def _fingerprint(path: Path) -> str:
         return ""
 
 
-def _read_one(job: tuple) -> tuple[str, str, FileOutcome]:
+def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict]]:
+    """Reads one file and prepares its articles' documents, analysis included."""
     path, key, file_hash, now, csv_columns = job
-    return key, file_hash, read_file(path, key, now, csv_columns=csv_columns)
+    outcome = read_file(path, key, now, csv_columns=csv_columns)
+    return key, file_hash, outcome, [to_document(a, key, analyzed=True) for a in outcome.articles]
 
 
 def _worker_setup() -> None:
@@ -193,7 +203,7 @@ def _worker_setup() -> None:
         pass
 
 
-def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers: int) -> Iterator[tuple[str, str, FileOutcome]]:
+def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers: int) -> Iterator[tuple]:
     """Reads and analyses changed files, in worker processes when there are many, in batches."""
     jobs = [(path, key, file_hash, now, csv_columns) for path, key, file_hash in changed]
     if workers < 2 or len(jobs) < PARALLEL_FROM:
@@ -236,13 +246,13 @@ class _Reindex:
             self._tick()
         return changed
 
-    def write(self, outcomes: Iterator[tuple[str, str, FileOutcome]]) -> None:
+    def write(self, outcomes: Iterator[tuple]) -> None:
         """Applies the changed files, removes the vanished ones, and commits once."""
         try:
             if self.full:
                 self._writer()  # a full rebuild commits even when no article is left
-            for key, _, outcome in outcomes:
-                self._apply(key, outcome)
+            for key, _, outcome, documents in outcomes:
+                self._apply(key, outcome, documents)
                 self._tick()
             for key in set(self.known) - set(self.file_hashes):
                 self._remove(self.known[key].articles)
@@ -252,23 +262,23 @@ class _Reindex:
             self._cancel()
             raise
 
-    def _apply(self, key: str, outcome: FileOutcome) -> None:
+    def _apply(self, key: str, outcome: FileOutcome, documents: list[dict]) -> None:
         entry: dict = {"path": outcome.path}
         problems = [outcome.reason] if outcome.rejected else list(outcome.problems)
         self.report.rejected += [(outcome.path, p) for p in problems]
         if problems:
             entry["rejected"] = problems
         old = self.known.get(key, IndexedFile("", {})).articles
-        statuses = [self._article(article, key, old) for article in outcome.articles]
+        statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
         current = {article.id for article in outcome.articles}
         self._remove({i: h for i, h in old.items() if i not in current})
         entry["outcome"] = "rejected" if outcome.rejected else "read"
         entry["articles"] = {s: statuses.count(s) for s in sorted(set(statuses))}
         self.report.log.append(entry)
 
-    def _article(self, article: Article, key: str, old: dict[str, str]) -> str:
+    def _article(self, article: Article, document: dict, old: dict[str, str]) -> str:
         """Writes one article if it is new or changed; returns what became of it."""
-        digest = content_hash(article)
+        digest = document["content_hash"]
         if article.id in self.seen_ids or digest in self.seen_content:
             self.report.duplicates += 1
             return "duplicate"
@@ -277,7 +287,6 @@ class _Reindex:
         if old.get(article.id) == digest:
             self.report.unchanged += 1
             return "unchanged"
-        document = to_document(article, key)
         if self.full:
             self._writer().add_document(**document)
         else:

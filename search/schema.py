@@ -1,6 +1,8 @@
 """The Whoosh schema, the field boosts and the index format version, in one place."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.analysis import date_analyzer, name_analyzer, text_analyzer
@@ -15,6 +17,38 @@ BOOSTS = {"title": 2.0, "body": 1.0, "people": 1.5, "dates": 1.5}
 FIELD_ALIASES = {"person": "people", "date": "dates"}
 
 
+# Fields whose analysis runs in the reindex's worker processes, not in the writer.
+PRE_ANALYZED = ("title", "body")
+
+
+class Analyzed:
+    """A field value already analysed: Whoosh's (term, freq, weight, positions) items."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list):
+        self.items = items
+
+
+class TextField(TEXT):
+    """TEXT that also takes Analyzed values, so that the writer's process skips analysis."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analyzed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def default_schema() -> Schema:
+    return build_schema()
+
+
+def analyze(fieldname: str, text: str) -> Analyzed:
+    """The field's analysis of text, done ahead of the writer (picklable for worker processes)."""
+    return Analyzed(list(default_schema()[fieldname].index(text)))
+
+
 def build_schema() -> Schema:
     """The fields of an indexed article.
 
@@ -26,8 +60,8 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         file=ID(stored=True, sortable=True),
         content_hash=ID(sortable=True),
-        title=TEXT(analyzer=text_analyzer(), stored=True),
-        body=TEXT(analyzer=text_analyzer(), stored=True),
+        title=TextField(analyzer=text_analyzer(), stored=True),
+        body=TextField(analyzer=text_analyzer(), stored=True),
         people=TEXT(analyzer=name_analyzer()),
         person=KEYWORD(stored=True, commas=True, lowercase=True),
         dates=TEXT(analyzer=date_analyzer()),

