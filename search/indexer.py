@@ -73,10 +73,12 @@ class ReindexReport:
 
 @dataclass(frozen=True, slots=True)
 class IndexedFile:
-    """What the index holds of one input file: its fingerprint and its articles' hashes."""
+    """What the index knows of one input file: its fingerprint, its articles' hashes, and
+    the reasons it was rejected (kept so that an unchanged bad file is not read again)."""
 
     file_hash: str
-    articles: dict[str, str]
+    articles: dict[str, str] = field(default_factory=dict)
+    rejected: tuple[str, ...] = ()
 
 
 def date_words(value: str) -> str:
@@ -155,7 +157,7 @@ def reindex(
         changed = run.skip_unchanged(files)
         run.write(_read_files(changed, now, csv_columns, workers or os.cpu_count() or 1))
         run.report.seconds = time.perf_counter() - started
-        _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.file_hashes})
+        _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records})
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
         _write_meta(index_dir, run.report, paths)
     return run.report
@@ -164,19 +166,20 @@ def reindex(
 def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
     """The index's own record of the files it was built from.
 
-    Article hashes come from the index's columns; file fingerprints from files.json, trusted
-    only when it names the index's current commit (else every file counts as changed).
+    Article hashes come from the index's columns; file fingerprints and rejections from
+    files.json, trusted only when it names the index's current commit (else every file
+    counts as changed).
     """
     recorded = read_json(index_dir / FILES_FILE)
-    hashes = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
-    files: dict[str, IndexedFile] = {}
+    records = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
+    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"])) for key, r in records.items()}
     with ix.reader() as reader:
         if reader.doc_count() == 0:
             return files
         columns = [reader.column_reader(name) for name in ("id", "file", "content_hash")]
         for docnum in reader.all_doc_ids():
             article_id, key, article_hash = (column[docnum] for column in columns)
-            files.setdefault(key, IndexedFile(hashes.get(key, ""), {})).articles[article_id] = article_hash
+            files.setdefault(key, IndexedFile("")).articles[article_id] = article_hash
     return files
 
 
@@ -220,7 +223,7 @@ class _Reindex:
     def __init__(self, ix, known: dict[str, IndexedFile], full: bool, progress):
         self.ix, self.known, self.full, self.progress = ix, known, full, progress
         self.report = ReindexReport()
-        self.file_hashes: dict[str, str] = {}
+        self.records: dict[str, dict] = {}  # file key -> fingerprint and rejections, for files.json
         self.seen_ids: set[str] = set()
         self.seen_content: dict[str, str] = {}
         self.writer = None
@@ -234,15 +237,17 @@ class _Reindex:
         changed = []
         for path, key in files:
             file_hash = _fingerprint(path)
-            self.file_hashes[key] = file_hash
             old = self.known.get(key)
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash))
                 continue
+            self.records[key] = {"hash": file_hash, "rejected": list(old.rejected)}
+            self.report.rejected += [(str(path), reason) for reason in old.rejected]
             self.report.unchanged += len(old.articles)
             self.seen_ids.update(old.articles)
             self.seen_content.update((h, i) for i, h in old.articles.items())
-            self.report.log.append({"path": str(path), "outcome": "unchanged", "articles": len(old.articles)})
+            entry = {"path": str(path), "outcome": "unchanged", "articles": {"unchanged": len(old.articles)}}
+            self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
             self._tick()
         return changed
 
@@ -251,10 +256,10 @@ class _Reindex:
         try:
             if self.full:
                 self._writer()  # a full rebuild commits even when no article is left
-            for key, _, outcome, documents in outcomes:
-                self._apply(key, outcome, documents)
+            for key, file_hash, outcome, documents in outcomes:
+                self._apply(key, file_hash, outcome, documents)
                 self._tick()
-            for key in set(self.known) - set(self.file_hashes):
+            for key in set(self.known) - set(self.records):
                 self._remove(self.known[key].articles)
             if self.writer is not None:
                 self.writer.commit(mergetype=CLEAR) if self.full else self.writer.commit()
@@ -262,14 +267,16 @@ class _Reindex:
             self._cancel()
             raise
 
-    def _apply(self, key: str, outcome: FileOutcome, documents: list[dict]) -> None:
+    def _apply(self, key: str, file_hash: str, outcome: FileOutcome, documents: list[dict]) -> None:
         entry: dict = {"path": outcome.path}
         problems = [outcome.reason] if outcome.rejected else list(outcome.problems)
         self.report.rejected += [(outcome.path, p) for p in problems]
         if problems:
             entry["rejected"] = problems
-        old = self.known.get(key, IndexedFile("", {})).articles
+        old = self.known.get(key, IndexedFile("")).articles
         statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
+        # A file holding duplicates is read again next time: its original may have gone.
+        self.records[key] = {"hash": "" if "duplicate" in statuses else file_hash, "rejected": problems}
         current = {article.id for article in outcome.articles}
         self._remove({i: h for i, h in old.items() if i not in current})
         entry["outcome"] = "rejected" if outcome.rejected else "read"

@@ -168,3 +168,24 @@ def test_strict_exits_non_zero_on_rejections(folder, tmp_path):
     assert run.returncode == 1 and "1 rejected" in run.stdout
     log = json.loads((tmp_path / "ix" / "reindex-log.json").read_text())
     assert log["counts"]["new"] == 5
+
+
+def test_an_unchanged_bad_file_stays_rejected_without_being_read_again(folder, tmp_path):
+    (folder / "bad.json").write_text("{")
+    index_dir = tmp_path / "index"
+    first = search.reindex([folder], index_dir)
+    again = search.reindex([folder], index_dir)
+    assert again.rejected == first.rejected and len(first.rejected) == 1
+    log = json.loads((index_dir / "reindex-log.json").read_text())
+    (entry,) = [e for e in log["files"] if e["path"].endswith("bad.json")]
+    assert entry["outcome"] == "unchanged" and entry["rejected"][0].startswith("malformed JSON at line 1")
+
+
+def test_a_duplicate_is_indexed_once_its_original_goes(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    (folder / "zz-copy.txt").write_bytes((folder / "story-0003.txt").read_bytes())
+    assert search.reindex([folder], index_dir).duplicates == 1
+    (folder / "story-0003.txt").unlink()
+    report = search.reindex([folder], index_dir)
+    assert (report.new, report.removed, report.duplicates) == (1, 1, 0)
+    assert search.search(index_dir, '"Story number 3"').total == 1
