@@ -12,6 +12,9 @@ class Article:
     `published_from` says where `published` came from ("field", "relative to --now",
     "relative to file time", "dateline", "file time"); `published_guess` is True when the
     date is only the file's modification time and must not be shown as fact.
+    `people` may come filled from the file (a feed's or dump's own list, Reuters' <PEOPLE>);
+    ingest then adds the names it finds in the text. `author` is the byline as given; `tags`
+    are the labels the source gave (topics, places, categories), not ones we inferred.
     """
 
     id: str
@@ -25,6 +28,8 @@ class Article:
     people: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     path: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

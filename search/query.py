@@ -1,6 +1,8 @@
 """Parse, rank, filter and highlight: a query in, plain Hit records out."""
 from __future__ import annotations
 
+import copy
+import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -12,12 +14,20 @@ from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser, OrGro
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
 
+from search.explain import explain
+from search.facets import Facets, count_facets
 from search.indexer import open_index
 from search.schema import BOOSTS, FIELD_ALIASES
+from search.spelling import did_you_mean
 
 SORTS = {"relevance": None, "newest": True, "oldest": False}  # name -> reverse order by date
 COORDINATION = 0.9  # OR group bonus: documents matching more of the query's words rank higher
 SNIPPET_FRAGMENTS = 3
+MAX_QUERY_LENGTH = 1000  # characters; longer queries are pastes gone wrong, and slow to parse
+MAX_PAGE_SIZE = 100
+PUBLISHED_RANGE = re.compile(r"published:\s*(?:\[[^\]]*\]?|[<>]=?\s*\S+)", re.IGNORECASE)
+STRAY_COMPARISON = re.compile(r"(?<!:)[<>]")  # < and > compare only right after a field
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
 class QueryError(ValueError):
@@ -46,6 +56,10 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
+    """One page of results. `parsed` is Whoosh's reading of the query, `explained` the
+    same in the user's words; `suggestion` is the query respelled when words are unknown;
+    `facets` are counts over all matches, when asked for."""
+
     query: str
     parsed: str
     total: int
@@ -53,21 +67,34 @@ class SearchResult:
     page_size: int
     hits: tuple[Hit, ...]
     took_ms: float
+    explained: str = ""
+    suggestion: str | None = None
+    facets: Facets | None = None
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "query": self.query,
             "parsed": self.parsed,
+            "explained": self.explained,
             "total": self.total,
             "page": self.page,
             "page_size": self.page_size,
             "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
             "hits": [hit.as_dict() for hit in self.hits],
         }
+        if self.facets is not None:
+            data["facets"] = self.facets.as_dict()
+        return data
 
 
 def parse_query(text: str, schema, boosts: dict[str, float] | None = None) -> wq.Query:
     """The user's query as Whoosh sees it: words ORed over the boosted fields, with syntax."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(
+            f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}. "
+            "Keep the words that matter, or use the source, person and date filters."
+        )
     boosts = boosts or BOOSTS
     parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=OrGroup.factory(COORDINATION))
     parser.add_plugin(FieldAliasPlugin({field: [alias] for alias, field in FIELD_ALIASES.items()}))
@@ -76,9 +103,59 @@ def parse_query(text: str, schema, boosts: dict[str, float] | None = None) -> wq
     if not text.strip():
         return wq.Every()
     try:
-        return parser.parse(text)
+        return tighten_or_groups(parser.parse(tidy(text)))
     except Exception as error:  # Whoosh raises bare Exceptions, e.g. for an unreadable date
         raise QueryError(f"Cannot understand the query {text!r}: {error}") from None
+
+
+def tidy(text: str) -> str:
+    """The query text with what trips Whoosh's parser rewritten, at the same length (so
+    the character offsets that corrections and explanations use still point right).
+
+    Stray < and > (in "<b>", "a > b") become spaces: Whoosh fails on them, or matches
+    nothing. ISO dates in published ranges become compact: Whoosh reads
+    "published:[2024-03 to 2024-05]" as all of 2024, "[202403  to 202405 ]" right.
+    """
+    text = STRAY_COMPARISON.sub(" ", text)
+    return PUBLISHED_RANGE.sub(lambda m: ISO_DATE.sub(_compact_date, m.group(0)), text)
+
+
+def _compact_date(match: re.Match) -> str:
+    digits = "".join(match.groups(""))
+    return digits.ljust(len(match.group(0)))
+
+
+def tighten_or_groups(q: wq.Query) -> wq.Query:
+    """ "flood NOT harbour" as flood without harbour, "flood published:2024" as flood in 2024.
+
+    Words are ORed for ranking, but in an OR group Whoosh reads a NOT as "or anything
+    without it" and a publication range as "or anything published then": both match
+    nearly the whole archive. In each OR group the NOTs exclude and the ranges restrict.
+    """
+    if q.is_leaf():
+        return q
+    if not isinstance(q, wq.CompoundQuery):
+        return q.apply(tighten_or_groups)
+    q = copy.copy(q)
+    q.subqueries = [tighten_or_groups(child) for child in q.subqueries]
+    if not isinstance(q, wq.Or):
+        return q
+    negated = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+    ranges = [c for c in q.subqueries if _is_published_range(c)]
+    wanted = [c for c in q.subqueries if not isinstance(c, wq.Not) and not _is_published_range(c)]
+    if not wanted:  # only ranges ("published:2024 OR published:2025") or only NOTs
+        wanted, ranges = ranges, []
+    if not wanted or not (negated or ranges):
+        return q
+    q.subqueries = wanted
+    tightened = q if len(wanted) > 1 else wanted[0]
+    if ranges:
+        tightened = wq.And([tightened, *ranges])
+    return wq.AndNot(tightened, wq.Or(negated)) if negated else tightened
+
+
+def _is_published_range(q: wq.Query) -> bool:
+    return isinstance(q, (wq.DateRange, wq.NumericRange, wq.TermRange)) and q.field() == "published"
 
 
 def date_bound(text: str | None, end: bool = False) -> datetime | None:
@@ -123,30 +200,47 @@ def search(
     page: int = 1,
     page_size: int = 10,
     boosts: dict[str, float] | None = None,
+    facets: bool = False,
 ) -> SearchResult:
-    """The one search the CLI and the web call. `index` is an open index or its folder."""
+    """The one search the CLI and the web call. `index` is an open index or its folder.
+
+    `facets=True` also counts sources, people and dates over every match (the web's side
+    panel and chart); it costs a pass over the matches, so the CLI leaves it off.
+    """
     started = time.perf_counter()
-    if sort not in SORTS:
-        raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-    if page < 1 or not 1 <= page_size <= 100:
-        raise QueryError("Pages start at 1 and hold 1 to 100 results.")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise QueryError(f"Pages start at 1 and hold 1 to {MAX_PAGE_SIZE} results.")
     ix = open_index(index) if isinstance(index, (str, Path)) else index
-    parsed = parse_query(text, ix.schema, boosts)
-    filter_ = build_filter(ix.schema, source, person, date_from, date_to)
+    parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
     with ix.searcher(weighting=BM25F()) as searcher:
-        options = {"filter": filter_, "limit": page * page_size, "terms": True}
-        if SORTS[sort] is not None:
-            options.update(sortedby="published", reverse=SORTS[sort])
-        results = searcher.search(parsed, **options)
+        # No terms=True: with it Whoosh's TermsCollector skips the filter (whoosh-reloaded 2.7.5).
+        results = searcher.search(parsed, limit=page * page_size, **options)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        hits = tuple(_hit(hit) for hit in results[(page - 1) * page_size :])
+        hits = tuple(hit_record(hit) for hit in results[(page - 1) * page_size :])
         total = len(results)
+        suggestion = did_you_mean(searcher, parsed, text)
+        counts = None
+        if facets:
+            span = (date_bound(date_from), date_bound(date_to, end=True))
+            counts = count_facets(ix, searcher, results.docs(), span)
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(text, str(parsed), total, page, page_size, hits, took)
+    return SearchResult(text, str(parsed), total, page, page_size, hits, took, explain(parsed, text), suggestion, counts)
 
 
-def _hit(hit) -> Hit:
+def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> tuple[wq.Query, dict]:
+    """The parsed query and the searcher options (filter, order) shared by every kind of search."""
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+    parsed = parse_query(text, ix.schema, boosts)
+    options = {"filter": build_filter(ix.schema, source, person, date_from, date_to)}
+    if SORTS[sort] is not None:
+        options.update(sortedby="published", reverse=SORTS[sort])
+    return parsed, options
+
+
+def hit_record(hit) -> Hit:
+    """A Whoosh hit copied into a plain Hit, while its searcher is open."""
     fields = hit.fields()
     published = fields.get("published")
     return Hit(

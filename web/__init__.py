@@ -1,9 +1,16 @@
-"""The morgue web app: a search page and a JSON API over the search library."""
+"""The morgue web app: search and article pages, a JSON API, feeds and exports."""
 from __future__ import annotations
 
 import os
 
 from flask import Flask
+
+# Everything the pages use comes from this server: no CDN, no inline script or style,
+# so the app works offline and an injected <script> could not run even if one got through.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -12,11 +19,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         MORGUE_INDEX=os.environ.get("MORGUE_INDEX", "index"),
         PAGE_SIZE=10,
+        FEED_SIZE=50,
     )
     if test_config:
         app.config.from_mapping(test_config)
 
-    from web import views
+    from web import api, errors, format, views  # noqa: F401  (api adds its routes to views.bp)
 
     app.register_blueprint(views.bp)
+    errors.init_app(app)
+    format.init_app(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

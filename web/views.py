@@ -1,9 +1,15 @@
-"""The search page and the JSON API; both call search.search() with the same request."""
+"""The pages people read: the search page and the article page.
+
+Both call the search library with the request's parameters and render templates;
+errors (bad parameters, no index, unknown article) are turned into pages by web.errors.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 import search
+from web.chart import attention_chart
+from web.params import FILTERS, current, has_search, search_args, url_with
 
 bp = Blueprint("morgue", __name__)
 
@@ -16,43 +22,27 @@ def get_index():
     return extensions["morgue_index"]
 
 
-def search_request() -> dict:
-    """The search parameters of this request, as search.search() takes them."""
-    args = request.args
-    try:
-        page = int(args.get("page", 1))
-    except ValueError:
-        raise search.QueryError("The page must be a whole number.") from None
-    return {
-        "text": args.get("q", ""),
-        "source": args.get("source") or None,
-        "person": args.get("person") or None,
-        "date_from": args.get("from") or None,
-        "date_to": args.get("to") or None,
-        "sort": args.get("sort", "relevance"),
-        "page": page,
-        "page_size": current_app.config["PAGE_SIZE"],
-    }
-
-
 @bp.route("/")
 def index_page():
-    params = request.args.to_dict()
-    if not params.get("q") and not any(params.get(k) for k in ("source", "person", "from", "to")):
-        return render_template("search.html", result=None, params=params, error=None)
-    try:
-        result = search.search(get_index(), **search_request())
-    except (search.QueryError, search.IndexProblem) as error:
-        return render_template("search.html", result=None, params=params, error=str(error)), 400
-    return render_template("search.html", result=result, params=params, error=None)
+    """The search page; with no search in the URL, the syntax help and a way to browse."""
+    params = current()
+    if not has_search():
+        return render_template("search.html", result=None, params=params)
+    result = search.search(get_index(), **search_args(current_app.config["PAGE_SIZE"]), facets=True)
+    chart = attention_chart(result.facets.timeline, lambda period: url_with({"from": period, "to": period}))
+    return render_template(
+        "search.html",
+        result=result,
+        params=params,
+        chart=chart,
+        filters=[(key, params[key]) for key in FILTERS if key in params],
+        pages=-(-result.total // result.page_size),
+    )
 
 
-@bp.route("/api/search")
-def api_search():
-    try:
-        result = search.search(get_index(), **search_request())
-    except search.QueryError as error:
-        return jsonify(error=str(error)), 400
-    except search.IndexProblem as error:
-        return jsonify(error=str(error)), 503
-    return jsonify(result.as_dict())
+@bp.route("/article/<article_id>")
+def article_page(article_id: str):
+    """One article in full, the query's words marked (`q` comes along from the results)."""
+    query = request.args.get("q", "")
+    view = search.get_article(get_index(), article_id, highlight_query=query)
+    return render_template("article.html", view=view, article=view.article, params={"q": query})

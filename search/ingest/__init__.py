@@ -1,52 +1,69 @@
 """Corpus files -> Article records: one module per input format, one registry.
 
-Every file gets an outcome: its articles, or a one-line reason why it was rejected.
+Every file gets an outcome: its articles (and a reason for each part that could not
+become one), or a one-line reason why it was rejected. No input makes `read_file` raise:
+one bad file never stops a run.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from search.extract import find_dates, find_people
-from search.ingest import jsonfile, textfile
+from search.ingest import csvfile, feed, htmlpage, jsonfile, reuters, textfile
+from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
 from search.model import Article
 
-# File extension -> reader(text, source: Source) -> list of Article drafts.
+__all__ = ["FileOutcome", "IngestError", "Source", "decode", "enrich", "find_files", "read_file"]
+
+
+def _decoded(read: Callable) -> Callable:
+    """A reader of text as a reader of bytes."""
+    return lambda data, source: read(decode(data), source)
+
+
+# Format (content.sniff's answer) -> reader(bytes, Source) -> (articles, reasons for the parts dropped).
 READERS = {
-    ".txt": textfile.read,
-    ".json": jsonfile.read_json,
-    ".jsonl": jsonfile.read_jsonl,
+    "text": _decoded(textfile.read),
+    "json": _decoded(jsonfile.read_json),
+    "jsonl": _decoded(jsonfile.read_jsonl),
+    "csv": _decoded(csvfile.read),
+    "reuters": _decoded(reuters.read),
+    "html": htmlpage.read,  # bytes: the page may declare its own charset
+    "feed": feed.read,  # bytes: the XML declares its own encoding
 }
 # Files that describe a collection rather than report news.
-NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE"}
-
-
-class IngestError(ValueError):
-    """A file that cannot become articles; the message is the reason shown to the user."""
+NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a file's articles come from: its path, a stable key, and the reference time."""
+    """Where a file's articles come from: its path, a stable key, the reference time, and
+    the options that say how to read it."""
 
     path: Path
     key: str
     now: datetime
     now_from: str
+    csv_columns: tuple[str, ...] | None = None
 
     def article_id(self, position: int, url: str = "") -> str:
         """Stable id: the URL when there is one, else the file's key and the position in it."""
         basis = url or f"{self.key}#{position}"
-        return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
-    """What became of one input file: its articles, or the reason it was rejected."""
+    """What became of one input file: its articles, or the reason it was rejected.
+
+    `problems` has one line per part of the file that did not become an article (a bad
+    JSON line, an empty CSV row), so articles + problems account for everything in it.
+    """
 
     path: str
     articles: tuple[Article, ...] = ()
@@ -77,44 +94,54 @@ def find_files(paths: Iterable[str | Path], skip: Path | None = None) -> Iterato
                     yield path, f"{root.resolve().name}/{path.relative_to(root).as_posix()}"
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
-    if b"\x00" in data[:4096]:
-        raise IngestError("not text (binary data)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tuple[str, ...] | None = None) -> FileOutcome:
     """One file -> its articles, with people and dates extracted; never raises on bad input.
 
+    The format is decided by content as well as name (content.py); `.gz` is unpacked.
     `csv_columns` names the columns of a CSV file without a header row.
     """
-    reader = READERS.get(path.suffix.lower())
-    if path.stem.upper() in NOT_ARTICLES:
+    path = Path(path)
+    if path.name.split(".")[0].upper() in NOT_ARTICLES:
         return FileOutcome(str(path), reason="a collection's notes (README, LICENSE...), not an article")
-    if reader is None:
-        return FileOutcome(str(path), reason=f"unsupported file type {path.suffix or '(none)'!r}")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return FileOutcome(str(path), reason=f"too large (over {MAX_BYTES >> 20} MB): split it into smaller files")
         data = path.read_bytes()
         mtime = datetime.fromtimestamp(path.stat().st_mtime)
-        source = Source(path, key, now or mtime, "--now" if now else "file time")
-        drafts, problems = reader(decode(data), source)
-    except IngestError as error:
-        return FileOutcome(str(path), reason=str(error))
     except OSError as error:
         return FileOutcome(str(path), reason=f"unreadable: {error.strerror or error}")
-    if not drafts:
-        return FileOutcome(str(path), reason=problems[0] if problems else "empty: no article found", problems=tuple(problems))
-    drafts = [d if d.published else _guess_published(d, mtime) for d in drafts]
-    return FileOutcome(str(path), tuple(enrich(d) for d in drafts), problems=tuple(problems))
+    source = Source(path, key, now or mtime, "--now" if now else "file time", csv_columns)
+    return _outcome(str(path), data, source, mtime)
+
+
+def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOutcome:
+    kind = "file"
+    try:
+        data, name, problems = unpack(data, source.path.name)
+        kind = sniff(data, Path(name).suffix)
+        drafts, more = READERS[kind](data, source)
+        problems = [_one_line(p) for p in problems + list(more)]
+        if not drafts:
+            return FileOutcome(path, reason=_summary(problems), problems=tuple(problems))
+        drafts = [d if d.published else _guess_published(d, mtime) for d in drafts]
+        return FileOutcome(path, tuple(enrich(d) for d in drafts), problems=tuple(problems))
+    except IngestError as error:
+        return FileOutcome(path, reason=_one_line(str(error)))
+    except Exception as error:  # a reader's bug must not stop a run of thousands of files
+        return FileOutcome(path, reason=f"could not be read: the {kind} reader failed ({type(error).__name__}: "
+                                        f"{_one_line(str(error))[:120]}); please report this file")
+
+
+def _summary(problems: list[str]) -> str:
+    """The reason for a file none of whose parts became an article."""
+    if not problems:
+        return "empty: no article found"
+    more = f" (and {len(problems) - 1} more like it)" if len(problems) > 1 else ""
+    return problems[0] + more
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "unknown problem"
 
 
 def _guess_published(article: Article, mtime: datetime) -> Article:
@@ -123,8 +150,33 @@ def _guess_published(article: Article, mtime: datetime) -> Article:
 
 
 def enrich(article: Article) -> Article:
-    """Adds the people and dates mentioned in the article's text."""
-    people = find_people(article.title, article.body)
-    mentions = find_dates(f"{article.title}\n{article.body}", article.published)
+    """Adds the people and dates mentioned in the article's text; people the file itself
+    named (Article.people as read) stay, first, merged with the ones found.
+
+    Should extraction fail on some odd text, the article is still indexed without them:
+    losing the article would be worse than losing its mentions.
+    """
+    try:
+        found = find_people(article.title, article.body)
+        mentions = find_dates(f"{article.title}\n{article.body}", article.published)
+    except (ValueError, OverflowError, IndexError, KeyError, TypeError, RecursionError):
+        found, mentions = (), ()
     dates = tuple(dict.fromkeys(m.value for m in mentions))
-    return replace(article, people=tuple(people), dates=dates)
+    return replace(article, people=merge_people(article.people, found), dates=dates)
+
+
+def merge_people(given: Iterable[str], found: Iterable[str]) -> tuple[str, ...]:
+    """Given names, then found ones not already there. A given surname alone ("Reagan")
+    gives way to the full name found in the text ("Ronald Reagan"); "Baker, James" is
+    turned round; commas never stay (the index keeps people comma-separated)."""
+    found = list(found)
+    people = []
+    for name in given:
+        name = " ".join(reversed(name.split(",", 1))) if name.count(",") == 1 else name.replace(",", " ")
+        name = " ".join(name.split())
+        if name and " " not in name:
+            name = next((f for f in found if f.split()[-1].casefold() == name.casefold()), name)
+        if name:
+            people.append(name)
+    seen = {p.casefold() for p in people}
+    return tuple(dict.fromkeys(people + [f for f in found if f.casefold() not in seen]))

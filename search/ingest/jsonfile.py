@@ -1,31 +1,27 @@
-"""JSON and JSON Lines articles, with the field names news dumps commonly use."""
+"""JSON and JSON Lines articles, with the field names news dumps commonly use (see fields.py).
+
+A JSON file may hold one article, a list of them, a list under a key ({"articles": [...]},
+as NewsAPI answers), or an object of articles keyed by id ({"id1": {...}, "id2": {...}}).
+"""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
-from dateutil import parser as dateparser
-
+from search.ingest.fields import article_from, field_of
 from search.model import Article
 
-# Article field -> the names it goes by in the wild, first match wins.
-FIELD_NAMES = {
-    "title": ("title", "headline", "name"),
-    "body": ("body", "text", "content", "description", "summary"),
-    "published": ("published", "date", "publishedAt", "published_at", "pubDate", "datetime"),
-    "source": ("source", "site", "publisher"),
-    "url": ("url", "link"),
-}
+LIST_KEYS = ("articles", "items", "entries", "results", "data", "docs", "documents", "posts", "stories", "news")
 
 
 def read_json(text: str, source) -> tuple[list[Article], list[str]]:
-    """A JSON file holding one article object or a list of them."""
+    """A JSON file holding one article object or a collection of them."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return [], [f"malformed JSON at line {error.lineno}: {error.msg}"]
-    items = data if isinstance(data, list) else [data]
-    return _articles(enumerate(items, start=1), source, "item")
+    except RecursionError:
+        return [], ["malformed JSON: nested too deeply to read"]
+    return _articles(enumerate(_items(data), start=1), source, "item")
 
 
 def read_jsonl(text: str, source) -> tuple[list[Article], list[str]]:
@@ -38,54 +34,39 @@ def read_jsonl(text: str, source) -> tuple[list[Article], list[str]]:
             items.append((number, json.loads(line)))
         except json.JSONDecodeError as error:
             problems.append(f"malformed JSON at line {number}: {error.msg}")
+        except RecursionError:
+            problems.append(f"malformed JSON at line {number}: nested too deeply to read")
     articles, more = _articles(items, source, "line")
     return articles, problems + more
+
+
+def _items(data) -> list:
+    """The article records in a parsed JSON document."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict) or any(field_of(k) in ("title", "body") for k in data):
+        return [data]
+    for key in LIST_KEYS:
+        if isinstance(data.get(key), list):
+            return data[key]
+    values = list(data.values())
+    if len(values) > 1 and all(isinstance(v, dict) for v in values):
+        return values
+    return [data]
 
 
 def _articles(items, source, unit: str) -> tuple[list[Article], list[str]]:
     articles, problems = [], []
     for number, item in items:
+        if not isinstance(item, dict):
+            problems.append(f"{unit} {number}: expected an object, found {_kind(item)}")
+            continue
         try:
-            articles.append(_article(item, source, number))
+            articles.append(article_from(item, source, number))
         except ValueError as error:
             problems.append(f"{unit} {number}: {error}")
     return articles, problems
 
 
-def _article(item, source, number: int) -> Article:
-    if not isinstance(item, dict):
-        raise ValueError(f"expected an object, found {type(item).__name__}")
-    fields = {name: _first(item, names) for name, names in FIELD_NAMES.items()}
-    if isinstance(fields["source"], dict):  # NewsAPI style: {"source": {"name": ...}}
-        fields["source"] = fields["source"].get("name", "")
-    title, body = (str(fields[k] or "").strip() for k in ("title", "body"))
-    if not title and not body:
-        raise ValueError("empty: no title or body")
-    published = _parse_date(fields["published"])
-    return Article(
-        id=source.article_id(number, str(fields["url"] or "")),
-        title=title or body[:80],
-        body=body,
-        source=str(fields["source"] or "").strip(),
-        url=str(fields["url"] or "").strip(),
-        published=published,
-        published_from="field" if published else "",
-        path=str(source.path),
-    )
-
-
-def _first(item: dict, names: tuple[str, ...]):
-    return next((item[n] for n in names if item.get(n) not in (None, "")), None)
-
-
-def _parse_date(value) -> datetime | None:
-    """An explicit date field, as naive UTC; unparseable values count as absent."""
-    if not value:
-        return None
-    try:
-        moment = dateparser.parse(str(value))
-    except (ValueError, OverflowError):
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+def _kind(value) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "null")

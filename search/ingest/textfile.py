@@ -36,7 +36,14 @@ def read(text: str, source) -> tuple[list[Article], list[str]]:
     related = _related_stories(lines[cut:], source)
     if main is None:
         return related, ["empty: no headline and body"]
+    if not related and _is_word_list(main.body):
+        return [], ["not an article: a list of short lines (no line of the body has 4 words)"]
     return [main, *related], []
+
+
+def _is_word_list(body: str) -> bool:
+    """Category lists, name lists: lines of a word or three and no sentence among them."""
+    return all(len(line.split()) < 4 for line in body.split("\n"))
 
 
 def _is_boilerplate(line: str) -> bool:

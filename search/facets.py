@@ -1,0 +1,201 @@
+"""What the matching articles are made of: counts by source, person and date, and the
+attention over time (matches per period against all articles of that period).
+
+Counting from stored fields on every request would read every match's document each
+time. Instead one pass per index generation fills a table (docnum -> source, people,
+day), and a request only counts over the docnums it matched.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
+
+TOP = 50  # values kept per facet; the page shows fewer and folds the rest under "more"
+DAY_SPAN = 62  # a chart spanning up to this many days goes day by day...
+MONTH_SPAN = 240  # ...up to this many months month by month, and year by year beyond
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One bar of the attention chart: `period` is "2024", "2024-07" or "2024-07-04"."""
+
+    period: str
+    matches: int
+    articles: int
+
+    @property
+    def share(self) -> float:
+        """The matches as a part of everything published then: attention, not volume."""
+        return self.matches / self.articles if self.articles else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Matches per period; `undated` counts matches whose date is only a file's time,
+    which would pile up on the day the files were copied, so they are not charted."""
+
+    unit: str
+    periods: tuple[Period, ...]
+    undated: int
+
+    def as_dict(self) -> dict:
+        periods = [{"period": p.period, "matches": p.matches, "articles": p.articles,
+                    "share": round(p.share, 4)} for p in self.periods]
+        return {"unit": self.unit, "periods": periods, "undated": self.undated}
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts over every match of a query, most frequent first (dates in date order)."""
+
+    sources: tuple[Count, ...]
+    people: tuple[Count, ...]
+    years: tuple[Count, ...]
+    months: tuple[Count, ...]
+    timeline: Timeline
+
+    def as_dict(self) -> dict:
+        counts = lambda items: [{"value": c.value, "count": c.count} for c in items]  # noqa: E731
+        return {
+            "sources": counts(self.sources),
+            "people": counts(self.people),
+            "years": counts(self.years),
+            "months": counts(self.months),
+            "timeline": self.timeline.as_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """Per docnum: source, people, publication day and whether that day is a guess."""
+
+    generation: int
+    sources: list[str]
+    people: list[tuple[str, ...]]
+    days: list[date | None]
+    guessed: bytearray
+    dated: Counter  # day -> articles published that day (known dates only)
+
+
+_tables: WeakKeyDictionary = WeakKeyDictionary()  # index -> its latest _Table
+
+
+def count_facets(ix, searcher, docnums: Collection[int], span=(None, None)) -> Facets:
+    """Facets over `docnums`; `span` (start, end datetimes) is the date filter, which
+    the chart covers even where nothing matched, so an empty stretch shows as empty."""
+    table = _table(ix, searcher)
+    sources = Counter(table.sources[d] for d in docnums if table.sources[d])
+    people = Counter(name for d in docnums for name in table.people[d])
+    days = Counter(table.days[d] for d in docnums if table.days[d] is not None)
+    return Facets(
+        sources=_top(sources),
+        people=_top(people),
+        years=_by_period(days, _year),
+        months=_by_period(days, _month),
+        timeline=timeline(table, docnums, span),
+    )
+
+
+def timeline(table: _Table, docnums: Collection[int], span=(None, None)) -> Timeline:
+    """Matches and all articles per day, month or year, over the matches' date range."""
+    matched = Counter(table.days[d] for d in docnums if table.days[d] and not table.guessed[d])
+    undated = len(docnums) - sum(matched.values())
+    if not matched:
+        return Timeline("month", (), undated)
+    first, last = _range(matched, table.dated, span)
+    unit, key, step = _unit(first, last)
+    matches, articles = _regroup(matched, key), _regroup(table.dated, key)
+    periods = tuple(Period(p, matches.get(p, 0), articles.get(p, 0)) for p in _periods(first, last, key, step))
+    return Timeline(unit, periods, undated)
+
+
+def _table(ix, searcher) -> _Table:
+    """The table for the searcher's generation, built on first use and kept per index."""
+    generation = searcher.reader().generation()
+    table = _tables.get(ix)
+    if table is None or table.generation != generation:
+        table = _build_table(searcher, generation)
+        _tables[ix] = table
+    return table
+
+
+def _build_table(searcher, generation: int) -> _Table:
+    size = searcher.doc_count_all()
+    sources, people, days = [""] * size, [()] * size, [None] * size
+    guessed, dated = bytearray(size), Counter()
+    names: dict[str, str] = {}  # one string object per distinct name
+    for docnum, fields in searcher.reader().iter_docs():
+        sources[docnum] = names.setdefault(fields.get("source") or "", fields.get("source") or "")
+        people[docnum] = tuple(names.setdefault(p, p) for p in fields.get("person", "").split(",") if p)
+        published = fields.get("published")
+        if isinstance(published, datetime):
+            days[docnum] = published.date()
+            guessed[docnum] = bool(fields.get("published_guess"))
+            if not guessed[docnum]:
+                dated[days[docnum]] += 1
+    return _Table(generation, sources, people, days, guessed, dated)
+
+
+def _top(counter: Counter) -> tuple[Count, ...]:
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0].lower()))
+    return tuple(Count(value, count) for value, count in ranked[:TOP])
+
+
+def _by_period(days: Counter, key: Callable[[date], str]) -> tuple[Count, ...]:
+    return tuple(Count(p, n) for p, n in sorted(_regroup(days, key).items()))
+
+
+def _regroup(days: Counter, key: Callable[[date], str]) -> Counter:
+    grouped: Counter = Counter()
+    for day, count in days.items():
+        grouped[key(day)] += count
+    return grouped
+
+
+def _range(matched: Counter, dated: Counter, span) -> tuple[date, date]:
+    """From the first to the last match, widened to the date filter but not past the
+    archive's own first and last dates (a filter from 1900 should not draw 1900)."""
+    first, last = min(matched), max(matched)
+    start, end = span
+    if start:
+        first = min(first, max(start.date(), min(dated)))
+    if end:
+        last = max(last, min(end.date(), max(dated)))
+    return first, last
+
+
+def _unit(first: date, last: date) -> tuple[str, Callable[[date], str], Callable[[date], date]]:
+    if (last - first).days < DAY_SPAN:
+        return "day", date.isoformat, lambda d: d + timedelta(days=1)
+    if (last.year - first.year) * 12 + last.month - first.month < MONTH_SPAN:
+        return "month", _month, _next_month
+    return "year", _year, lambda d: date(d.year + 1, 1, 1)
+
+
+def _periods(first: date, last: date, key, step) -> Iterator[str]:
+    """Every period from first to last, empty ones included (steps land on period starts)."""
+    day = first
+    while day <= last:
+        yield key(day)
+        day = step(day)
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _year(day: date) -> str:
+    return f"{day.year:04d}"
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -1,0 +1,158 @@
+"""What a file holds, decided from its bytes as well as its name: gzip is unpacked, text is
+decoded, and the format is sniffed from the first bytes.
+
+Names lie (a `.txt` saved from a browser is HTML, an export called `data` is JSON Lines),
+so a clear signature in the content wins over the extension; the extension decides only
+when the content has no signature (plain text, CSV).
+"""
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+MAX_BYTES = 512 * 1024 * 1024  # a bigger file, or a gzip that unpacks to more, is refused
+SNIFF_BYTES = 4096
+
+# Extension -> format, used when the content has no signature of its own.
+EXTENSIONS = {
+    "": "text", ".txt": "text", ".text": "text",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "csv",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".sgm": "reuters", ".sgml": "reuters",
+}
+_HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title)[\s>]", re.IGNORECASE)
+_FEED_ROOT = re.compile(rb"<(rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
+_REUTERS = re.compile(rb"<(!doctype\s+lewis|reuters)[\s>]", re.IGNORECASE)
+_JSON_START = re.compile(rb'[\[{]\s*(["{\[\]}]|$)')
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_SURROGATE = re.compile("[\udc80-\udcff]+")
+
+
+class IngestError(ValueError):
+    """A file that cannot become articles; the message is the reason shown to the user."""
+
+
+def unpack(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
+    """Gzip (by its magic bytes, whatever the name) -> the bytes inside and the name without
+    `.gz`; a truncated gzip keeps what could be read and says what was lost."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data, name, []
+    inner = name[:-3] if name.lower().endswith(".gz") else name
+    out, problems, rest = [], [], data
+    size = 0
+    while rest.startswith(b"\x1f\x8b"):  # a .gz may hold several members, one after another
+        unzip = zlib.decompressobj(wbits=31)
+        try:
+            chunk = unzip.decompress(rest, MAX_BYTES - size + 1)
+        except zlib.error as error:
+            problems.append(f"corrupt gzip data after {size:,} bytes ({error}): the rest of the file is lost")
+            break
+        size += len(chunk)
+        out.append(chunk)
+        if size > MAX_BYTES:
+            raise IngestError(f"too large: unpacks to more than {MAX_BYTES >> 20} MB; split it into smaller files")
+        if not unzip.eof:
+            problems.append(f"truncated gzip: read the first {size:,} bytes, the rest of the file is lost")
+            break
+        rest = unzip.unused_data
+    if problems and not size:
+        raise IngestError("unreadable: a gzip file with nothing readable in it (truncated or corrupt)")
+    return b"".join(out), inner, problems
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The format of the content: a signature in the first bytes, else the extension.
+
+    Raises IngestError for an extension that names no format we read and content that
+    shows none either.
+    """
+    head = data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):  # UTF-16/32: sniff its ASCII skeleton
+        head = head.replace(b"\x00", b"").lstrip(b"\xff\xfe \t\r\n")
+    by_name = EXTENSIONS.get(suffix.lower())
+    found = _signature(head, data)
+    if found == "json" and by_name == "jsonl":
+        return by_name  # JSON Lines whose first line is broken: the other lines still count
+    if found:
+        return found
+    if by_name in ("feed", "reuters") and head.startswith(b"<"):
+        return by_name  # an RSS or SGML file whose root we did not recognise: its reader says why
+    if by_name is None or by_name == "feed":
+        known = " ".join(sorted(e for e in EXTENSIONS if e))
+        raise IngestError(f"unsupported file type {suffix or '(none)'!r}: morgue reads {known} and the same gzipped")
+    return by_name
+
+
+def _signature(head: bytes, data: bytes) -> str | None:
+    """The format a file's first bytes declare, if any."""
+    if head.startswith(b"<"):
+        lower = head.lower()
+        if _REUTERS.match(lower):
+            return "reuters"
+        if _HTML_START.match(lower) or (lower.startswith((b"<?xml", b"<!--")) and b"<html" in lower):
+            return "html"
+        if _FEED_ROOT.search(lower[:1024]):
+            return "feed"
+        return None
+    if _JSON_START.match(head):
+        return "jsonl" if _is_json_lines(data) else "json"
+    return None
+
+
+def _is_json_lines(data: bytes) -> bool:
+    """A first line that is a whole JSON value, followed by more lines: JSON Lines."""
+    first, _, rest = data.lstrip(b"\xef\xbb\xbf \t\r\n").partition(b"\n")
+    if not rest.strip():
+        return False
+    try:
+        json.loads(first)
+    except ValueError:
+        return False
+    return True
+
+
+def decode(data: bytes, html: bool = False) -> str:
+    """Bytes to text with "\\n" line ends: a BOM or (for HTML) a declared charset first, else
+    UTF-8, with any byte that is not valid UTF-8 read as Windows-1252 (Latin-1 for the
+    five bytes that has no letter for). Mixed files, UTF-8 with a stray Latin-1 byte, lose nothing.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text = data.decode("utf-32", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        if b"\x00" in data[:SNIFF_BYTES]:
+            raise IngestError("not text (binary data)")
+        text = _declared(data) if html else None
+        if text is None:
+            text = _utf8_or_cp1252(data.removeprefix(b"\xef\xbb\xbf"))
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _declared(data: bytes) -> str | None:
+    """HTML in the charset its <meta> declares, when that is a charset Python knows."""
+    match = _CHARSET.search(data[:SNIFF_BYTES])
+    charset = match.group(1).decode("ascii", "ignore").lower() if match else ""
+    if not charset or charset.replace("-", "").replace("_", "") in ("utf8", "usascii", "ascii", "iso88591", "windows1252"):
+        return None  # our default reading covers these, and is kinder to a wrong declaration
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return None
+
+
+def _utf8_or_cp1252(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="surrogateescape")
+        return _SURROGATE.sub(_cp1252, text)
+
+
+def _cp1252(match: re.Match) -> str:
+    """Stray bytes (escaped as surrogates) one by one as Windows-1252, else Latin-1."""
+    stray = (bytes([ord(c) - 0xDC00]) for c in match.group())
+    return "".join(b.decode("cp1252", errors="ignore") or b.decode("latin-1") for b in stray)

@@ -1,0 +1,122 @@
+"""CSV and TSV articles: a header row names the columns, or `--csv-columns` does.
+
+Column names map to article fields as JSON's do (fields.py). Exports from crawlers often
+carry their own escaping inside the cells; two kinds are undone here, decided per file:
+C-style escapes (`\\n`, `\\t`), and a lone backslash for a line break with `&` dropped from
+entities (`#39;`, ` quot;`), as in the AG News CSV. Rows are numbered as a spreadsheet
+shows them, the header being row 1, so "CSV row 12" is the row a user finds at 12.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+
+from search.ingest.content import IngestError
+from search.ingest.fields import FIELD_NAMES, article_from, field_of
+from search.model import Article
+
+DELIMITERS = (",", "\t", ";", "|")
+TEXT_FIELDS = ("title", "body")
+_BACKSLASH = re.compile(r"\\(.?)", re.DOTALL)
+_C_ESCAPES = {"n": "\n", "t": "\t", "r": "", "\\": "\\", '"': '"', "'": "'"}
+# "doesn #39;t", "In  quot;helping": the crawler turned each entity's "&" into a space.
+_LOST_AMPERSAND = re.compile(r"(?:^| )(#\d{2,5}|#x[0-9a-fA-F]{2,4}|quot|amp|lt|gt|apos|nbsp);")
+_MARKUP = re.compile(r"</?(?:a|b|i|u|p|br|nobr|font|strong|em|span|div|img|li|ul|ol|h\d|sup|sub|tt|pre|blockquote)\b[^<>]{0,300}>",
+                     re.IGNORECASE)
+
+
+def read(text: str, source) -> tuple[list[Article], list[str]]:
+    """Articles in a CSV file; each data row becomes an article or a reason."""
+    delimiter = "\t" if source.path.suffix.lower() in (".tsv", ".tab") else _delimiter(text)
+    rows = _rows(text, delimiter)
+    first = next(rows, None)
+    if first is None:
+        return [], ["empty: no rows"]
+    if isinstance(first[1], str):
+        raise IngestError(f"CSV row 1: {first[1]}")
+    names, has_header = _columns(first[1], source.csv_columns)
+    unescape = _unescaper(text)
+    articles, problems = [], []
+    for number, row in ([] if has_header else [first]) + list(rows):
+        if isinstance(row, str):
+            problems.append(f"CSV row {number}: {row}")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, not a record
+        record = {name: unescape(cell) if field_of(name) in TEXT_FIELDS else cell for name, cell in zip(names, row)}
+        try:
+            articles.append(article_from(record, source, number))
+        except ValueError as error:
+            problems.append(f"CSV row {number}: {error}")
+    return articles, problems
+
+
+def _delimiter(text: str) -> str:
+    """The separator the first line uses most, outside quotes; a comma when none shows."""
+    first_line = re.sub(r'"[^"]*"', "", text[:10_000].split("\n", 1)[0])
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _rows(text: str, delimiter: str):
+    """(row number, cells) for every record; a record the csv module cannot read comes as
+    (row number, reason) and reading goes on after it."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    number = 0
+    while True:
+        number += 1
+        try:
+            yield number, next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield number, f"unreadable ({error})"
+
+
+def _columns(first: list[str], given: tuple[str, ...] | None) -> tuple[list[str], bool]:
+    """The column names, and whether the first row was the header that named them."""
+    if any(field_of(cell) in TEXT_FIELDS for cell in first if len(cell) < 40):
+        return [cell.strip() for cell in first], True
+    if given:
+        if not any(field_of(name) in TEXT_FIELDS for name in given):
+            known = ", ".join(FIELD_NAMES["title"] + FIELD_NAMES["body"])
+            raise IngestError(f"--csv-columns {','.join(given)} names no title or body column (one of: {known})")
+        return list(given), False
+    raise IngestError(
+        "CSV without a header row naming a title or body column: name its columns with "
+        "--csv-columns, e.g. --csv-columns category,title,body"
+    )
+
+
+def _unescaper(text: str):
+    """The repair for this file's escaping, judged from all of its backslashes at once."""
+    escapes = _BACKSLASH.findall(text)
+    if not escapes:
+        return _entities
+    c_style = sum(1 for e in escapes if e in _C_ESCAPES) / len(escapes) > 0.9 and "n" in escapes
+    if c_style:
+        return lambda cell: _entities(_BACKSLASH.sub(lambda m: _C_ESCAPES.get(m.group(1), m.group()), cell))
+    return lambda cell: _entities(_BACKSLASH.sub(_line_break, cell))
+
+
+def _line_break(match: re.Match) -> str:
+    """AG News style: `\\` is a line break, `\\\\` a paragraph break, `\\$` a dollar sign."""
+    after = match.group(1)
+    if not after:
+        return ""  # a break at the very end of the cell
+    if after == "\\":
+        return "\n\n"
+    if not after.isalnum() and not after.isspace():
+        return after
+    return "\n" + after
+
+
+def _entities(cell: str) -> str:
+    """HTML entities, with or without their `&`, as characters; stray inline tags dropped."""
+    if "&" not in cell and ";" not in cell:
+        return cell.strip()
+    cell = html.unescape(_LOST_AMPERSAND.sub(r"&\1;", cell))
+    return _MARKUP.sub("", cell).strip()

@@ -1,0 +1,87 @@
+"""Facets and the attention timeline: counts over every match, shares of each period."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import search
+from conftest import NOW
+
+
+def art(title, published, **extra):
+    return {"title": title, "body": f"{title}. The council met.", "published": published, **extra}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """Ferry stories in March and May 2024 among other news, one undated file-date story."""
+    articles = [
+        art("Ferry strike", "2024-03-02", source="Civic Radio"),
+        art("Ferry talks", "2024-03-20", source="Harbour Herald"),
+        art("Budget vote", "2024-03-21", source="Harbour Herald"),
+        art("Budget row", "2024-04-10", source="Civic Radio"),
+        art("Ferry deal", "2024-05-05", source="Civic Radio"),
+        art("Ferry deal signed", "2024-05-06", source="Civic Radio"),
+    ]
+    folder = tmp_path_factory.mktemp("archive")
+    (folder / "news.jsonl").write_text("\n".join(json.dumps(a) for a in articles))
+    (folder / "ferry-undated.txt").write_text("Ferry museum opens\n\nThe ferry museum opened its doors.")
+    index_dir = tmp_path_factory.mktemp("archive-index")
+    search.reindex([folder], index_dir, now=NOW)
+    return index_dir
+
+
+def facets(index_dir, text, **filters):
+    return search.search(index_dir, text, facets=True, **filters).facets
+
+
+def test_facets_count_every_match_beyond_the_page(archive):
+    result = search.search(archive, "ferry", page_size=1, facets=True)
+    assert result.total == 5 and len(result.hits) == 1
+    counts = {c.value: c.count for c in result.facets.sources}
+    assert counts == {"Civic Radio": 3, "Harbour Herald": 1}  # the undated text file names no source
+    assert [(c.value, c.count) for c in result.facets.months][:2] == [("2024-03", 2), ("2024-05", 2)]
+    assert sum(c.count for c in result.facets.years) == 5
+
+
+def test_timeline_is_the_share_of_each_period_with_gaps_kept(archive):
+    timeline = facets(archive, "ferry", date_to="2024").timeline
+    assert timeline.unit == "month" and timeline.undated == 0
+    assert [(p.period, p.matches, p.articles) for p in timeline.periods] == [
+        ("2024-03", 2, 3), ("2024-04", 0, 1), ("2024-05", 2, 2)]
+    assert timeline.periods[0].share == pytest.approx(2 / 3)
+
+
+def test_file_dates_are_counted_but_not_charted(archive):
+    result = search.search(archive, "museum", facets=True)
+    assert result.total == 1 and result.facets.timeline.undated == 1 and result.facets.timeline.periods == ()
+    assert result.facets.years  # the year facet matches what a from/to filter would find
+
+
+def test_short_ranges_go_day_by_day_and_cover_the_filter(archive):
+    timeline = facets(archive, "ferry", date_from="2024-05", date_to="2024-05").timeline
+    assert timeline.unit == "day"
+    # the whole filtered month, but not past the archive's last date
+    assert [p.period for p in timeline.periods] == [f"2024-05-0{d}" for d in range(1, 7)]
+    assert [p.matches for p in timeline.periods] == [0, 0, 0, 0, 1, 1]
+    march = facets(archive, "ferry", date_from="2024-02", date_to="2024-03").timeline
+    assert march.periods[0].period == "2024-03-02"  # not before the archive's first date
+    assert march.periods[-1].period == "2024-03-31" and march.unit == "day"
+
+
+def test_facets_follow_a_reindex_of_an_open_index(make_index, tmp_path):
+    index_dir = make_index([art("Ferry strike", "2024-03-02", source="Civic Radio")])
+    ix = search.open_index(index_dir)
+    assert [c.value for c in search.search(ix, "ferry", facets=True).facets.sources] == ["Civic Radio"]
+    (tmp_path / "articles-corpus" / "more.jsonl").write_text('{"title": "Ferry again", "body": "x", "source": "Northern Wire"}')
+    search.reindex([tmp_path / "articles-corpus"], index_dir)
+    assert {c.value for c in search.search(ix, "ferry", facets=True).facets.sources} == {"Civic Radio", "Northern Wire"}
+
+
+def test_facets_as_json(archive):
+    data = search.search(archive, "ferry", facets=True).as_dict()["facets"]
+    assert set(data) == {"sources", "people", "years", "months", "timeline"}
+    assert data["sources"][0] == {"value": "Civic Radio", "count": 3}
+    assert set(data["timeline"]) == {"unit", "periods", "undated"}
+    assert "facets" not in search.search(archive, "ferry").as_dict()  # the CLI's JSON stays as it was
