@@ -3,9 +3,8 @@ every article a search matches, for feeds and exports.
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields as dataclass_fields
 from pathlib import Path
 
 from whoosh import highlight, query as wq
@@ -101,7 +100,7 @@ def to_article(fields: dict) -> Article:
     keyword field `person`, dates mentioned as `mentioned`. A field an older index did
     not store comes back empty.
     """
-    stored = {f.name: fields[f.name] for f in dataclasses.fields(Article) if fields.get(f.name) is not None}
+    stored = {f.name: fields[f.name] for f in dataclass_fields(Article) if fields.get(f.name) is not None}
     stored.update(
         people=_names(fields.get("person")),
         dates=tuple(fields.get("mentioned") or ()),
