@@ -8,6 +8,7 @@ from search.articles import ArticleView, NoArticle, article_dict, get_article, m
 from search.facets import Facets, Timeline
 from search.model import Article, DateMention
 from search.query import MAX_QUERY_LENGTH, SORTS, Hit, QueryError, SearchResult, search
+from search.serving import SharedIndex
 from search.stats import index_stats
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ReindexReport",
     "ReindexRunning",
     "SearchResult",
+    "SharedIndex",
     "Timeline",
     "article_dict",
     "get_article",

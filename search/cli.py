@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import sys
 import time
@@ -167,6 +168,8 @@ def query(text, index_dir, limit, page, source, person, date_from, date_to, sort
 def _print_result(result) -> None:
     shown = f"{len(result.hits) and (result.page - 1) * result.page_size + 1}-{(result.page - 1) * result.page_size + len(result.hits)}"
     click.echo(f"{result.total} result{'' if result.total == 1 else 's'} for {result.query!r} (showing {shown}, {result.took_ms:.0f} ms)\n")
+    if result.notice:
+        click.secho(result.notice + "\n", fg="yellow")
     for rank, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
         click.secho(f"{rank}. {hit.title}", bold=True)
         date = (hit.published or "")[:10] + (" (file date)" if hit.published_guess else "")
@@ -186,8 +189,18 @@ def _terminal_snippet(snippet: str) -> str:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve(index_dir, host, port):
-    """Serve the search page and the JSON API (/api/search) over HTTP."""
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+@click.option("--debug", is_flag=True, help="Flask's development server, with reloading and tracebacks: never in production.")
+def serve(index_dir, host, port, threads, debug):
+    """Serve the search page, article pages and the JSON API over HTTP.
+
+    Runs the waitress WSGI server and logs one line per request. A reindex while it
+    runs is picked up at its commit, without a restart.
+
+    \b
+    Example:
+      morgue serve --index index/ --port 8080
+    """
     from web import create_app
 
     try:
@@ -195,8 +208,14 @@ def serve(index_dir, host, port):
     except search.IndexProblem as error:
         raise click.ClickException(str(error)) from None
     app = create_app({"MORGUE_INDEX": str(index_dir)})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     click.echo(f"Serving {index_dir}/ on http://{host}:{port}/ (Ctrl-C to stop)")
-    app.run(host=host, port=port)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app, host=host, port=port, threads=threads, ident="morgue")
 
 
 @cli.command()

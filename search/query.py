@@ -17,6 +17,7 @@ from whoosh.scoring import BM25F
 from search.explain import explain
 from search.facets import Facets, count_facets
 from search.indexer import open_index
+from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive, limited_search
 from search.schema import BOOSTS, FIELD_ALIASES
 from search.spelling import did_you_mean
 
@@ -58,7 +59,8 @@ class Hit:
 class SearchResult:
     """One page of results. `parsed` is Whoosh's reading of the query, `explained` the
     same in the user's words; `suggestion` is the query respelled when words are unknown;
-    `facets` are counts over all matches, when asked for."""
+    `facets` are counts over all matches, when asked for; `notice` says when the search was
+    cut off by its time limit."""
 
     query: str
     parsed: str
@@ -70,6 +72,7 @@ class SearchResult:
     explained: str = ""
     suggestion: str | None = None
     facets: Facets | None = None
+    notice: str | None = None
 
     def as_dict(self) -> dict:
         data = {
@@ -81,6 +84,7 @@ class SearchResult:
             "page_size": self.page_size,
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
+            "notice": self.notice,
             "hits": [hit.as_dict() for hit in self.hits],
         }
         if self.facets is not None:
@@ -201,8 +205,10 @@ def search(
     page_size: int = 10,
     boosts: dict[str, float] | None = None,
     facets: bool = False,
+    time_limit: float | None = TIME_LIMIT,
 ) -> SearchResult:
-    """The one search the CLI and the web call. `index` is an open index or its folder.
+    """The one search the CLI and the web call. `index` is an open index (or a SharedIndex)
+    or its folder. A search running past `time_limit` seconds returns what it found by then.
 
     `facets=True` also counts sources, people and dates over every match (the web's side
     panel and chart); it costs a pass over the matches, so the CLI leaves it off.
@@ -210,11 +216,13 @@ def search(
     started = time.perf_counter()
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise QueryError(f"Pages start at 1 and hold 1 to {MAX_PAGE_SIZE} results.")
+    if page * page_size > MAX_DEPTH:
+        raise QueryError(f"Results can be paged {MAX_DEPTH:,} deep: narrow the search, or export all matches.")
     ix = open_index(index) if isinstance(index, (str, Path)) else index
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
     with ix.searcher(weighting=BM25F()) as searcher:
         # No terms=True: with it Whoosh's TermsCollector skips the filter (whoosh-reloaded 2.7.5).
-        results = searcher.search(parsed, limit=page * page_size, **options)
+        results, notice = limited_search(searcher, parsed, page * page_size, options, time_limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         hits = tuple(hit_record(hit) for hit in results[(page - 1) * page_size :])
@@ -225,7 +233,7 @@ def search(
             span = (date_bound(date_from), date_bound(date_to, end=True))
             counts = count_facets(ix, searcher, results.docs(), span)
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(text, str(parsed), total, page, page_size, hits, took, explain(parsed, text), suggestion, counts)
+    return SearchResult(text, str(parsed), total, page, page_size, hits, took, explain(parsed, text), suggestion, counts, notice)
 
 
 def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> tuple[wq.Query, dict]:
@@ -233,6 +241,7 @@ def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> 
     if sort not in SORTS:
         raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
     parsed = parse_query(text, ix.schema, boosts)
+    check_expensive(parsed, QueryError)
     options = {"filter": build_filter(ix.schema, source, person, date_from, date_to)}
     if SORTS[sort] is not None:
         options.update(sortedby="published", reverse=SORTS[sort])

@@ -1,9 +1,11 @@
 """The morgue web app: search and article pages, a JSON API, feeds and exports."""
 from __future__ import annotations
 
+import logging
 import os
+import time
 
-from flask import Flask
+from flask import Flask, g, request
 
 # Everything the pages use comes from this server: no CDN, no inline script or style,
 # so the app works offline and an injected <script> could not run even if one got through.
@@ -30,7 +32,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     format.init_app(app)
     app.after_request(_security_headers)
+    app.before_request(_start_clock)
+    app.after_request(_log_request)
     return app
+
+
+REQUEST_LOG = logging.getLogger("morgue.requests")
+
+
+def _start_clock():
+    g.started = time.perf_counter()
+
+
+def _log_request(response):
+    """One line per request: method, path and query, status, time taken."""
+    took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    REQUEST_LOG.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"), response.status_code, took)
+    return response
 
 
 def _security_headers(response):

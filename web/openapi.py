@@ -66,6 +66,7 @@ SCHEMAS = {
         "page_size": {"type": "integer"},
         "took_ms": {"type": "number"},
         "suggestion": {**NULLABLE_STRING, "description": "The query respelled, when some words match nothing."},
+        "notice": {**NULLABLE_STRING, "description": "Set when the search hit its time limit and shows the hits found by then."},
         "hits": _list(_ref("Hit")),
         "facets": _ref("Facets"),
     }, "`morgue query --json` plus `facets`."),

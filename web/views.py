@@ -15,10 +15,11 @@ bp = Blueprint("morgue", __name__)
 
 
 def get_index():
-    """The index, opened once per app; each search opens a searcher on its latest commit."""
+    """The index, opened once per app; each worker thread keeps a searcher open between
+    requests and moves to a new one when a reindex commits."""
     extensions = current_app.extensions
     if "morgue_index" not in extensions:
-        extensions["morgue_index"] = search.open_index(current_app.config["MORGUE_INDEX"])
+        extensions["morgue_index"] = search.SharedIndex(current_app.config["MORGUE_INDEX"])
     return extensions["morgue_index"]
 
 

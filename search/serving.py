@@ -1,0 +1,116 @@
+"""What a long-running server needs: searchers kept open across requests, and guards
+that keep one expensive query from holding a worker."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import time
+
+from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TimeLimit, WrappingCollector
+
+from search.indexer import open_index
+
+TIME_LIMIT = 2.0  # seconds a query may spend collecting hits before it is cut off
+MAX_DEPTH = 1000  # results a query may page through; /export streams everything
+MAX_TERMS = 60  # words and expanded patterns in one query
+MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are not
+
+
+class SharedIndex:
+    """An index opened once, with a searcher per thread kept open between requests and
+    replaced when a reindex commits. Behaves like a Whoosh index for everything else."""
+
+    def __init__(self, index_dir: str | Path):
+        self.ix = open_index(index_dir)
+        self._local = threading.local()
+
+    def __getattr__(self, name):
+        return getattr(self.ix, name)
+
+    @contextmanager
+    def searcher(self, weighting=None):
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        if depth == 0:  # move to the latest commit only between requests, never inside one
+            local.searcher = self._fresh(getattr(local, "searcher", None))
+        if weighting is not None:
+            local.searcher.weighting = weighting
+        local.depth = depth + 1
+        try:
+            yield local.searcher  # kept open for this thread's next request
+        finally:
+            local.depth = depth
+
+    def _fresh(self, current):
+        """This thread's searcher on the latest commit; refresh() reuses the readers of
+        unchanged segments and closes the rest."""
+        return self.ix.searcher() if current is None else current.refresh()
+
+
+def check_expensive(parsed: wq.Query, error) -> None:
+    """Refuses leading or short wildcards and huge OR lists, with the reason in `error`."""
+    leaves = list(parsed.leaves())
+    for node in leaves:
+        if isinstance(node, (wq.Wildcard, wq.Prefix)):
+            text = node.text
+            head = text if isinstance(node, wq.Prefix) else text.split("*")[0].split("?")[0]
+            if len(head) < MIN_PREFIX:
+                raise error(
+                    f"The pattern {text + ('*' if isinstance(node, wq.Prefix) else '')!r} would match too many words: "
+                    f"start it with at least {MIN_PREFIX} letters."
+                )
+    if len(leaves) > MAX_TERMS:
+        raise error(f"The query has {len(leaves)} terms; the limit is {MAX_TERMS}. Search for fewer words.")
+
+
+class DeadlineCollector(WrappingCollector):
+    """Stops a search at a deadline. Whoosh's TimeLimitCollector bypasses a filter that
+    wraps it and uses SIGALRM, which a server's worker threads cannot; this checks the
+    clock between matches, in any thread, inside the filter."""
+
+    def __init__(self, child, seconds: float):
+        super().__init__(child)
+        self.seconds = seconds
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.seconds
+
+    def computes_count(self):
+        return self.child.computes_count()
+
+    def matches(self):
+        for docnum in self.child.matches():
+            if time.monotonic() > self.deadline:
+                raise TimeLimit
+            yield docnum
+
+
+class StrictFilterCollector(FilterCollector):
+    """Whoosh's FilterCollector, but an allow-set that is empty (a filter nothing passes)
+    still filters when the hits are counted; Whoosh's counts every match then."""
+
+    def all_ids(self):
+        allow, restrict = self._allow, self._restrict
+        for docnum in self.child.all_ids():
+            if (allow is None or docnum in allow) and (restrict is None or docnum not in restrict):
+                yield docnum
+
+
+def limited_search(searcher, parsed, limit: int, options: dict, time_limit: float | None):
+    """searcher.search() with a time limit: past it, the hits found so far and a notice."""
+    ordering = {k: v for k, v in options.items() if k in ("sortedby", "reverse")}
+    collector = searcher.collector(limit=limit, **ordering)
+    if time_limit:
+        collector = DeadlineCollector(collector, time_limit)
+    if options.get("filter") is not None:
+        collector = StrictFilterCollector(collector, options["filter"])
+    try:
+        searcher.search_with_collector(parsed, collector)
+        notice = None
+    except TimeLimit:
+        notice = f"The search took longer than {time_limit:g} s and was cut off: these are the hits found by then."
+    return collector.results(), notice

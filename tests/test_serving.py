@@ -1,0 +1,88 @@
+"""Serving: guards against expensive queries, searchers reused across requests and
+refreshed on commit, and the real server (waitress) picking up a reindex."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.request
+
+import pytest
+
+import search
+from search.serving import MAX_DEPTH, MAX_TERMS, SharedIndex
+from test_web import free_port, wait_for
+
+STORIES = [{"title": f"Harbour story {n}", "body": f"The harbour crane number {n} was repaired.", "published": f"2024-01-{n % 28 + 1:02d}"} for n in range(60)]
+
+
+@pytest.fixture
+def harbour(make_index):
+    return make_index(STORIES)
+
+
+def test_a_slow_query_is_cut_off_with_a_notice(harbour):
+    result = search.search(harbour, "harbour", time_limit=1e-9)
+    assert result.notice.startswith("The search took longer than 1e-09 s and was cut off")
+    assert search.search(harbour, "harbour").notice is None
+
+
+def test_the_time_limit_works_in_worker_threads_and_keeps_filters(harbour):
+    found = []
+    thread = threading.Thread(target=lambda: found.append(search.search(harbour, "harbour", person="nobody", time_limit=5)))
+    thread.start()
+    thread.join()
+    assert found[0].total == 0 and found[0].notice is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x" * 1001, "the limit is 1,000"),
+    ("*ing", "would match too many words"),
+    ("h*", "would match too many words"),
+    (" OR ".join(f"word{n}" for n in range(MAX_TERMS + 1)), f"the limit is {MAX_TERMS}"),
+])
+def test_expensive_queries_are_refused_with_a_reason(harbour, text, message):
+    with pytest.raises(search.QueryError, match=message):
+        search.search(harbour, text)
+
+
+def test_a_short_prefix_is_fine(harbour):
+    assert search.search(harbour, "harb*").total == 60
+
+
+def test_page_depth_is_bounded(harbour):
+    with pytest.raises(search.QueryError, match="paged 1,000 deep"):
+        search.search(harbour, "harbour", page=MAX_DEPTH // 10 + 1, page_size=10)
+
+
+def test_a_shared_index_reuses_its_searcher_until_a_commit(harbour, tmp_path):
+    shared = SharedIndex(harbour)
+    with shared.searcher() as first:
+        pass
+    with shared.searcher() as again:
+        assert again is first
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
+    search.reindex([extra.parent], harbour)
+    assert search.search(shared, "lighthouse").total == 1
+    with shared.searcher() as after:
+        assert after is not first
+
+
+def test_the_real_server_picks_up_a_reindex_without_restart(harbour, tmp_path):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(harbour), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/")
+        query = lambda: json.load(urllib.request.urlopen(base + "/api/search?q=lighthouse"))["total"]  # noqa: E731
+        assert query() == 0
+        (tmp_path / "articles-corpus" / "more.jsonl").write_text(json.dumps({"title": "Lighthouse relit", "body": "Shines."}))
+        search.reindex([tmp_path / "articles-corpus"], harbour)
+        assert query() == 1
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=10)
+    assert "GET /api/search?q=lighthouse 200" in log and " ms" in log
