@@ -218,13 +218,17 @@ class Run:
     """Consecutive capitalised words within one sentence, and what surrounds them."""
 
     tokens: list[Token]
-    weak: bool  # in an all-caps or title-case line: only names already known count
-    initial: bool  # starts a sentence, so its first capital proves nothing
+    weak: bool  # in a headline or a sports table: only names known from elsewhere count
+    initial: bool  # starts a sentence with a word like "Will" (only then does it matter)
     titled: bool  # a lower-case title ("spokesperson") stands right before it
 
 
 class _Lines:
-    """Line offsets and, computed on demand, whether a line is a headline (title or all caps)."""
+    """Line offsets and, computed on demand, whether a line is weak: its capitals prove nothing.
+
+    Weak lines are headlines (all caps, or Title Case) and sports tables, unless the line is
+    part of hard-wrapped prose.
+    """
 
     def __init__(self, text: str):
         self.text = text
@@ -235,12 +239,20 @@ class _Lines:
         return bisect.bisect_right(self.starts, offset) - 1
 
     def weak(self, line: int) -> bool:
-        if line not in self.kinds:
+        """Whether line number `line` is a headline or a table (computed once per line)."""
+        kind = self.kinds.get(line)
+        if kind is None:
             text = self.line(line)
-            wrapped = _LOWER_RE.search(text) and ((line and self._continues(line - 1)) or _ends_open(text))
-            headline = _is_headline(text) and not wrapped
-            self.kinds[line] = headline or (_DIGITS_RE.search(text) is not None and _is_table(text))
-        return self.kinds[line]
+            if not _LOWER_RE.search(text):
+                kind = _UPPER_RE.search(text) is not None  # all capitals
+            elif _is_prose(text):
+                kind = False  # most lines: neither a headline nor a table
+            else:
+                wrapped = (line and self._continues(line - 1)) or _ends_open(text)
+                headline = _is_headline(text) and not wrapped
+                kind = headline or (_DIGITS_RE.search(text) is not None and _is_table(text))
+            self.kinds[line] = kind
+        return kind
 
     def _continues(self, line: int) -> bool:
         """A line of prose that runs on into the next (hard-wrapped text: no headline follows)."""
