@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields as dataclass_fields
 from pathlib import Path
 
-from whoosh import highlight, query as wq
 from whoosh.scoring import BM25F
 
 from search.indexer import open_index
 from search.model import Article
 from search.query import Hit, QueryError, hit_record, parse_query, prepare
+from search.snippets import mark_all, query_terms
 
 SIMILAR = 5  # "more like this" articles shown with an article
 KEY_TERMS = 12  # words of an article that "more like this" searches for
-MARKED_FIELDS = ("title", "body", "people")  # query fields whose words are marked in the text
 
 
 class NoArticle(LookupError):
@@ -117,46 +116,15 @@ def _names(value) -> tuple[str, ...]:
     return tuple(item for item in items if item)
 
 
-def mark(text: str, terms: frozenset[str], schema) -> str:
+def mark(text: str, terms: frozenset[str], schema=None) -> str:
     """`text` as HTML with the words that analyse to `terms` in <mark>; all else escaped."""
-    if terms:
-        fragmenter = highlight.WholeFragmenter(charlimit=None)
-        formatter = highlight.HtmlFormatter(tagname="mark", between="")
-        marked = highlight.highlight(text, terms, schema["body"].analyzer, fragmenter, formatter, top=1)
-        if marked:
-            return marked
-    return highlight.htmlescape(text)
+    return mark_all(text, terms)
 
 
 def _highlight_terms(schema, text: str) -> frozenset[str]:
-    """The query's words as body terms: title/body terms as they are, names analysed like body text."""
+    """The query's words as body terms; none for a query that does not parse."""
     try:
         parsed = parse_query(text, schema) if text.strip() else None
     except QueryError:
         return frozenset()
-    if parsed is None:
-        return frozenset()
-    body = schema["body"].analyzer
-    terms = set()
-    for field, term in _wanted_terms(parsed):
-        if field in ("title", "body"):
-            terms.add(term)
-        elif field == "people":
-            terms.update(t.text for t in body(term))
-    return frozenset(terms)
-
-
-def _wanted_terms(q) -> Iterator[tuple[str, str]]:
-    """(field, text) of the query's terms, leaving out those under NOT: those are not wanted."""
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _wanted_terms(q.a)
-        return
-    if q.is_leaf():
-        for field, term in q.terms(phrases=True):
-            if field in MARKED_FIELDS:  # other fields' terms may be encoded numbers, not words
-                yield field, term if isinstance(term, str) else term.decode("utf-8")
-        return
-    for child in q.children():
-        yield from _wanted_terms(child)
+    return query_terms(parsed, schema) if parsed is not None else frozenset()

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from whoosh import highlight, query as wq
+from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
@@ -17,13 +17,13 @@ from whoosh.scoring import BM25F
 from search.explain import explain
 from search.facets import Facets, count_facets
 from search.indexer import open_index
+from search.snippets import query_terms, snippet
 from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive, limited_search
 from search.schema import BOOSTS, FIELD_ALIASES
 from search.spelling import did_you_mean
 
 SORTS = {"relevance": None, "newest": True, "oldest": False}  # name -> reverse order by date
 COORDINATION = 0.9  # OR group bonus: documents matching more of the query's words rank higher
-SNIPPET_FRAGMENTS = 3
 MAX_QUERY_LENGTH = 1000  # characters; longer queries are pastes gone wrong, and slow to parse
 MAX_PAGE_SIZE = 100
 PUBLISHED_RANGE = re.compile(r"published:\s*(?:\[[^\]]*\]?|[<>]=?\s*\S+)", re.IGNORECASE)
@@ -223,9 +223,8 @@ def search(
     with ix.searcher(weighting=BM25F()) as searcher:
         # No terms=True: with it Whoosh's TermsCollector skips the filter (whoosh-reloaded 2.7.5).
         results, notice = limited_search(searcher, parsed, page * page_size, options, time_limit)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        hits = tuple(hit_record(hit) for hit in results[(page - 1) * page_size :])
+        terms = query_terms(parsed, ix.schema)
+        hits = tuple(hit_record(hit, terms) for hit in results[(page - 1) * page_size :])
         total = len(results)
         suggestion = did_you_mean(searcher, parsed, text)
         counts = None
@@ -248,8 +247,9 @@ def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> 
     return parsed, options
 
 
-def hit_record(hit) -> Hit:
-    """A Whoosh hit copied into a plain Hit, while its searcher is open."""
+def hit_record(hit, terms: frozenset[str] = frozenset()) -> Hit:
+    """A Whoosh hit copied into a plain Hit, while its searcher is open; `terms` are the
+    query's words to mark in the snippet."""
     fields = hit.fields()
     published = fields.get("published")
     return Hit(
@@ -260,15 +260,6 @@ def hit_record(hit) -> Hit:
         published_guess=bool(fields.get("published_guess")),
         people=tuple(p for p in fields.get("person", "").split(",") if p),
         score=round(float(hit.score or 0.0), 4),
-        snippet=_snippet(hit, fields),
+        snippet=snippet(fields.get("body", ""), terms),
         url=fields.get("url", ""),
     )
-
-
-def _snippet(hit, fields) -> str:
-    """Up to three highlighted fragments of the body, HTML-escaped but for the <mark>s."""
-    snippet = hit.highlights("body", top=SNIPPET_FRAGMENTS)
-    if snippet:
-        return snippet
-    body = fields.get("body", "")
-    return highlight.htmlescape(body[:240] + ("…" if len(body) > 240 else ""))

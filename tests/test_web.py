@@ -70,7 +70,7 @@ def test_search_page_shows_ranked_highlighted_results(client):
     page = page_of(client.get("/?q=harbour+wall"))
     assert "14 results" in page and "searched for <q" in page and "harbour OR wall" in page
     assert page.index("Harbour wall repaired") < page.index("Harbour note")
-    assert '<mark class="match term0">harbour</mark>' in page
+    assert '<mark>harbour</mark>' in page
     assert 'href="/?q=harbour+wall&amp;person=Elena+Varga"' in page
     assert '<time datetime="2024-05-01T00:00:00">1 May 2024</time>' in page and "ago)" in page
 

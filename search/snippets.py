@@ -1,0 +1,114 @@
+"""Snippets: a few passages of an article around the query's words, found fast.
+
+Whoosh's highlighter runs the whole analyzer chain over every hit's text, which costs more
+than the search itself. Here the words are found with one regex pass over the first
+SCAN_CHARS characters, each word folded and stemmed through the memoized functions the
+analyzer uses, so a snippet matches exactly the words the query matched.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import escape
+
+from whoosh import query as wq
+
+from search.analysis import STOP, WORD_PATTERN, fold, stem
+
+MARKED_FIELDS = ("title", "body", "people")  # query fields whose words are marked in the text
+SCAN_CHARS = 20_000  # work per article is capped: a snippet comes from its first pages
+FRAGMENTS = 3
+WIDTH = 240  # characters in one passage
+LEAD = 60  # characters shown before a passage's first match
+WORD = re.compile(WORD_PATTERN)
+
+
+def query_terms(parsed: wq.Query, schema) -> frozenset[str]:
+    """The query's words as body terms, leaving out words under NOT: those are not wanted."""
+    body = schema["body"].analyzer
+    terms = set()
+    for field, term in _wanted_terms(parsed):
+        if field in ("title", "body"):
+            terms.add(term)
+        else:  # names are indexed unstemmed: analyse them like body text
+            terms.update(t.text for t in body(term))
+    return frozenset(terms)
+
+
+def _wanted_terms(q) -> Iterator[tuple[str, str]]:
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _wanted_terms(q.a)
+        return
+    if q.is_leaf():
+        for field, term in q.terms(phrases=True):
+            if field in MARKED_FIELDS:  # other fields' terms may be encoded numbers, not words
+                yield field, term if isinstance(term, str) else term.decode("utf-8")
+        return
+    for child in q.children():
+        yield from _wanted_terms(child)
+
+
+def term_of(word: str) -> str:
+    """A word as the text analyzer indexes it (stop words come back empty)."""
+    folded = fold(word.lower())
+    return "" if folded in STOP else stem(folded)
+
+
+def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHARS) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word in text that analyses to one of terms."""
+    end = len(text) if limit is None else min(len(text), limit)
+    found = []
+    for match in WORD.finditer(text, 0, end):
+        term = term_of(match.group())
+        if term in terms:
+            found.append((match.start(), match.end(), term))
+    return found
+
+
+def snippet(text: str, terms: frozenset[str], fragments: int = FRAGMENTS) -> str:
+    """Up to `fragments` passages around the matches, best first by distinct words then
+    number of matches, shown in text order; HTML-escaped but for the <mark>s."""
+    matches = find_matches(text, terms) if terms else []
+    if not matches:
+        return escape(_clip(text, 0, WIDTH))
+    chosen = []
+    for start, end, _ in sorted(_passages(text, matches), key=lambda p: p[2], reverse=True):
+        if len(chosen) < fragments and all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return " … ".join(render(text, matches, s, e) for s, e in sorted(chosen))
+
+
+def _passages(text: str, matches: list[tuple[int, int, str]]):
+    """A passage starting a little before each match, with its score."""
+    for i, (start, _, _) in enumerate(matches):
+        begin = max(0, text.rfind(" ", 0, max(0, start - LEAD)) + 1) if start > LEAD else 0
+        finish = begin + WIDTH
+        inside = [m for m in matches[i:] if m[1] <= finish]
+        yield begin, min(finish, len(text)), (len({m[2] for m in inside}), len(inside), -begin)
+
+
+def render(text: str, matches, begin: int, end: int) -> str:
+    """text[begin:end] escaped, with the matches inside it in <mark>."""
+    parts, at = [], begin
+    for start, stop, _ in matches:
+        if start >= begin and stop <= end:
+            parts += [escape(text[at:start]), f"<mark>{escape(text[start:stop])}</mark>"]
+            at = stop
+    parts.append(escape(_clip(text, at, end)))
+    return "".join(parts)
+
+
+def _clip(text: str, begin: int, end: int) -> str:
+    """text[begin:end], cut back to a word boundary and ending in … when text goes on."""
+    if end >= len(text):
+        return text[begin:]
+    cut = text.rfind(" ", begin, end)
+    return text[begin : cut if cut > begin else end] + "…"
+
+
+def mark_all(text: str, terms: frozenset[str]) -> str:
+    """The whole text, escaped, with every word of terms in <mark> (for an article page)."""
+    matches = find_matches(text, terms, limit=None) if terms else []
+    return render(text, matches, 0, len(text)) if matches else escape(text)
