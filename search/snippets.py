@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import escape
+from html import escape as _escape
 
 from whoosh import query as wq
 
@@ -48,6 +48,11 @@ def _wanted_terms(q) -> Iterator[tuple[str, str]]:
         return
     for child in q.children():
         yield from _wanted_terms(child)
+
+
+def escape(text: str) -> str:
+    """Escaped for HTML text (quotes need no escaping outside attributes)."""
+    return _escape(text, quote=False)
 
 
 def term_of(word: str) -> str:
