@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -114,3 +115,9 @@ def test_ids_are_stable_and_prefer_the_url(tmp_path):
     other.write_text(path.read_text())
     copy = read(other).articles
     assert copy[0].id == first[0].id and copy[1].id != first[1].id
+
+
+def test_a_named_pipe_is_rejected_not_waited_on(tmp_path):
+    pipe = tmp_path / "feed.txt"
+    os.mkfifo(pipe)
+    assert read_file(pipe, "feed.txt", NOW).reason.startswith("not a regular file")

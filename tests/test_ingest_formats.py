@@ -269,3 +269,9 @@ def test_an_article_outlives_a_failing_people_finder(tmp_path, monkeypatch):
     path.write_text('{"title": "Odd", "body": "Text.", "people": ["Mara Linden"]}\n')
     (article,) = read(path).articles
     assert (article.title, article.people, article.dates) == ("Odd", ("Mara Linden",), ())
+
+
+def test_a_short_brief_is_not_taken_for_a_word_list(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Fire on Quay Street\n\nNo one was hurt.\n")
+    assert read(path).articles[0].body == "No one was hurt."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -104,10 +105,13 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     if path.name.split(".")[0].upper() in NOT_ARTICLES:
         return FileOutcome(str(path), reason="a collection's notes (README, LICENSE...), not an article")
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block the read, or never end
+            return FileOutcome(str(path), reason="not a regular file (a pipe, socket or device)")
+        if info.st_size > MAX_BYTES:
             return FileOutcome(str(path), reason=f"too large (over {MAX_BYTES >> 20} MB): split it into smaller files")
         data = path.read_bytes()
-        mtime = datetime.fromtimestamp(path.stat().st_mtime)
+        mtime = datetime.fromtimestamp(info.st_mtime)
     except OSError as error:
         return FileOutcome(str(path), reason=f"unreadable: {error.strerror or error}")
     source = Source(path, key, now or mtime, "--now" if now else "file time", csv_columns)
@@ -115,6 +119,7 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
 
 
 def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOutcome:
+    """Unpack, sniff, read, enrich; every way this can fail ends in a one-line reason."""
     kind = "file"
     try:
         data, name, problems = unpack(data, source.path.name)
@@ -136,7 +141,7 @@ def _summary(problems: list[str]) -> str:
     """The reason for a file none of whose parts became an article."""
     if not problems:
         return "empty: no article found"
-    more = f" (and {len(problems) - 1} more like it)" if len(problems) > 1 else ""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     return problems[0] + more
 
 

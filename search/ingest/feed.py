@@ -25,8 +25,9 @@ def read(data: bytes, source) -> tuple[list[Article], list[str]]:
     # A stream, never bytes or str: feedparser would take those for a path or URL to open.
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries:
-        if parsed.get("bozo") and not parsed.feed:
-            return [], [f"not a feed: {_first_line(parsed.get('bozo_exception'))}"]
+        if not parsed.feed:
+            why = f" ({_first_line(parsed.get('bozo_exception'))})" if parsed.get("bozo") else ""
+            return [], [f"not an RSS or Atom feed: no <channel> or <feed> found{why}"]
         return [], ["empty: the feed has no entries"]
     feed_title = _text(parsed.feed.get("title", ""))
     articles, problems = [], []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from dateutil import parser as dateparser
 from dateutil import tz
@@ -28,6 +29,7 @@ FIELD_NAMES = {
     "tags": ("tags", "topics", "category", "categories", "keywords", "section", "places"),
 }
 YEARS = (1800, 2200)  # a date field outside these years is a placeholder or a typo, not a date
+_NOT_NAME = re.compile(r"[\s_\-]+")
 _NAME_OF = {name: field for field, names in FIELD_NAMES.items() for name in names}
 _US_ZONES = {name: tz.gettz(zone) for name, zone in {
     "EST": "America/New_York", "EDT": "America/New_York", "CST": "America/Chicago", "CDT": "America/Chicago",
@@ -37,22 +39,28 @@ _US_ZONES = {name: tz.gettz(zone) for name, zone in {
 
 def normal_name(name: str) -> str:
     """A field name as compared: "Published_At" -> "publishedat"."""
-    return re.sub(r"[\s_\-]+", "", str(name)).lower()
+    return _NOT_NAME.sub("", str(name)).lower()
 
 
-def field_of(name: str) -> str | None:
+@lru_cache(maxsize=4096)  # a dump repeats the same few keys on every record
+def _rank(name: str) -> tuple[str, int] | None:
+    """(Article field, rank among that field's names) for a record's key, or None."""
+    normal = normal_name(name)
+    field = _NAME_OF.get(normal)
+    return (field, FIELD_NAMES[field].index(normal)) if field else None
+
+
+def field_of(name) -> str | None:
     """The Article field a record's field name maps to, if any."""
-    return _NAME_OF.get(normal_name(name))
+    ranked = _rank(name) if isinstance(name, str) else None
+    return ranked[0] if ranked else None
 
 
 def mapped(record: dict) -> dict:
     """The record's values by Article field; the first non-empty value of each field wins."""
     found: dict = {}
-    ranked = sorted(
-        ((field_of(k), k) for k in record if field_of(k)),
-        key=lambda pair: FIELD_NAMES[pair[0]].index(normal_name(pair[1])),
-    )
-    for field, key in ranked:
+    ranked = sorted((r, key) for key in record if isinstance(key, str) and (r := _rank(key)))
+    for (field, _), key in ranked:
         if field not in found and record[key] not in (None, "", [], {}):
             found[field] = record[key]
     return found
@@ -79,7 +87,7 @@ def article_from(record: dict, source, position: int) -> Article:
         published_from="field" if published else "",
         author=", ".join(names_of(fields.get("author"))),
         people=tuple(names_of(fields.get("people"))),
-        tags=tuple(dict.fromkeys(t for k, v in record.items() if field_of(k) == "tags" for t in names_of(v))),
+        tags=tuple(dict.fromkeys(t for k, v in record.items() if field_of(k) == "tags" for t in names_of(v))) if "tags" in fields else (),
         path=str(source.path),
     )
 

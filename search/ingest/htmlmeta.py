@@ -6,6 +6,7 @@ is the publisher's own and counts as a field, like a date field in JSON.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -44,10 +45,10 @@ def page_meta(tree) -> PageMeta:
     url = _canonical(tree) or metas.get("og:url", "")
     site = text_of(linked.get("publisher")) or _first(metas, SITE_META) or _host(url)
     title = text_of(linked.get("headline")) or _first(metas, TITLE_META) or _title_tag(tree)
-    return PageMeta(
-        title=_without_site(" ".join(title.split()), site),
+    return PageMeta(  # JSON-LD and <meta> values often carry entities a second time ("doesn&#8217;t")
+        title=html.unescape(_without_site(" ".join(title.split()), site)),
         published=parse_date(linked.get("datePublished")) or _meta_date(metas) or _time_element(tree),
-        author=", ".join(_authors(linked.get("author"))) or _meta_author(metas) or _itemprop_author(tree),
+        author=html.unescape(", ".join(_authors(linked.get("author"))) or _meta_author(metas) or _itemprop_author(tree)),
         url=url if url.startswith(("http://", "https://")) else "",
         site=site,
     )

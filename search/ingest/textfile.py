@@ -37,13 +37,15 @@ def read(text: str, source) -> tuple[list[Article], list[str]]:
     if main is None:
         return related, ["empty: no headline and body"]
     if not related and _is_word_list(main.body):
-        return [], ["not an article: a list of short lines (no line of the body has 4 words)"]
+        return [], ["not an article: a list of short lines (no sentence in the body)"]
     return [main, *related], []
 
 
 def _is_word_list(body: str) -> bool:
-    """Category lists, name lists: lines of a word or three and no sentence among them."""
-    return all(len(line.split()) < 4 for line in body.split("\n"))
+    """Category lists, name lists: three or more lines of a word or three, none a sentence.
+    (A short brief, "Fire on Quay Street" / "No one was hurt.", has its full stop.)"""
+    lines = [line for line in body.split("\n") if line]
+    return len(lines) >= 3 and all(len(line.split()) < 4 and not line.endswith((".", "!", "?", '"')) for line in lines)
 
 
 def _is_boilerplate(line: str) -> bool:
