@@ -54,9 +54,10 @@ def cli():
 def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
     """Build or update the index from PATHS (files or folders, walked recursively).
 
-    Reads .txt (headline + body, or a scraped page with related stories), .json and
-    .jsonl. Only new and changed files are read again; articles of deleted files are
-    removed. Without PATHS, reindexes the paths of the last run. Every input ends up
+    Reads text (headline + body, or a scraped page with related stories), JSON and
+    JSON Lines, CSV/TSV, HTML pages, RSS/Atom feeds and Reuters SGML, gzipped or not;
+    the content decides the format. Only new and changed files are read again;
+    articles of deleted files are removed. Without PATHS, reindexes the paths of the last run. Every input ends up
     new, updated, unchanged, duplicate or rejected with its reason: the full list is
     written to reindex-log.json in the index folder.
 
@@ -64,6 +65,7 @@ def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
     Examples:
       morgue reindex corpus/ --index index/
       morgue reindex --full --strict
+      morgue reindex ag-news/test.csv --csv-columns category,title,body
     """
     if not paths:
         paths = tuple(Path(p) for p in read_meta(index_dir).get("paths", []))

@@ -269,7 +269,9 @@ class _Reindex:
 
     def _apply(self, key: str, file_hash: str, outcome: FileOutcome, documents: list[dict]) -> None:
         entry: dict = {"path": outcome.path}
-        problems = [outcome.reason] if outcome.rejected else list(outcome.problems)
+        # One line per part that did not become an article; a rejected file counts once
+        # per bad part (each bad CSV row), or once when it is bad as a whole.
+        problems = list(outcome.problems) or ([outcome.reason] if outcome.rejected else [])
         self.report.rejected += [(outcome.path, p) for p in problems]
         if problems:
             entry["rejected"] = problems

@@ -11,7 +11,8 @@ from conftest import ROOT
 from search.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SHOWN = [line.split("#")[0].strip() for line in README.splitlines() if re.match(r"\s*morgue \w", line)]
+JOINED = re.sub(r"\\\n\s*", " ", README)  # shell line continuations
+SHOWN = [line.split("#")[0].strip() for line in JOINED.splitlines() if re.match(r"\s*morgue \w", line)]
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

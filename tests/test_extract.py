@@ -181,6 +181,55 @@ def test_hyphenated_adjectives_and_peoples():
     assert find_people("", body) == ()
 
 
+@pytest.mark.parametrize("body, people", [
+    ("Lib Dems leader Charles Kennedy spoke. The Lib Dems said so.", ("Charles Kennedy",)),
+    ("Calder Ferries will run extra sailings, operations manager Aisha Bello said.", ("Aisha Bello",)),
+    ("Barcelona play at the Nou Camp on Sunday. Spurs lost at White Hart Lane.", ()),
+    ("Shares in Deutsche Boerse fell and Sony Ericsson sold more phones, analysts at Merrill Lynch said.", ()),
+    ("Fans of Aston Villa and Bayer Leverkusen travelled; an analyst at Forrester Research agreed.", ()),
+    ("The Royal Highland Fusiliers will merge. Users of Internet Explorer were warned.", ()),
+    ("A house in Beverly Hills. High-Speed Downlink Packet Access will speed up phones.", ()),
+    ("The single Love Is The Drug was a hit and Carry On Matron was repeated.", ()),
+    ("Nottm Forest v Peterborough\nArsenal v Wolverhampton", ()),
+])
+def test_organisations_places_and_works_named_like_people(body, people):
+    assert find_people("", body) == people
+
+
+@pytest.mark.parametrize("thing", [
+    "Organised Crime Bill", "Marshall Plan", "Jesse Owens Award", "Hutton Inquiry", "Jerry Springer Show",
+])
+def test_things_named_after_people(thing):
+    assert find_people("", f"The {thing} was in the news again. Nobody expected the {thing}.") == ()
+
+
+def test_eponym_leaves_the_person():
+    body = "The Jerry Springer Show was cancelled. Jerry Springer said he was sad."
+    assert find_people("", body) == ("Jerry Springer",)
+
+
+def test_kind_of_thing_before_a_name():
+    body = "Tickets for the band Maxine Dorrit sold out. Maxine Dorrit will tour in May."
+    assert find_people("", body) == ()
+    assert find_people("", "She starred in The Aviator with Leonardo DiCaprio.") == ("Leonardo DiCaprio",)
+
+
+def test_employer_before_title_and_name():
+    assert find_people("", '"It is weak," said Prebon Yamane economist Lena Komileva.') == ("Lena Komileva",)
+
+
+def test_peoples_and_parties_before_names_are_dropped():
+    body = "New Zealander Graham Henry coached. Tory Dominic Grieve agreed. Teenager Sania Mirza won."
+    assert find_people("", body) == ("Graham Henry", "Dominic Grieve", "Sania Mirza")
+
+
+def test_pronoun_i_and_regnal_numbers():
+    assert find_people("", "He said: \"I've told Nigel I want to be back playing.\"") == ()
+    body = "In 1822 Pedro I became Emperor of Brazil. Belgian King Baudouin I was born in 1930."
+    assert find_people("", body) == ("Pedro I", "Baudouin I")
+    assert find_people("", "He loved Hank Williams Jr. He sang every night.") == ("Hank Williams Jr",)
+
+
 def read_date_cases():
     cases = []
     for line in (DATA / "dates.tsv").read_text(encoding="utf-8").splitlines():
