@@ -303,3 +303,13 @@ def test_never_raises_on_random_text():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 300)))
         find_people(text, text[::-1])
         find_dates(text, datetime(2020, 1, 1))
+
+
+def test_link_across_gives_a_story_its_siblings_full_names():
+    from search.extract import link_across
+
+    people = [("Elena Varga", "Rahul Menon"), ("Aisha Bello",), ("Tom Varga", "Ana Varga")]
+    texts = ["Mayor Elena Varga and Rahul Menon.", "Bello said Menon's plan works; Varga agreed.", "Varga."]
+    linked = link_across(people[:2], texts[:2])
+    assert linked == [("Elena Varga", "Rahul Menon"), ("Aisha Bello", "Rahul Menon", "Elena Varga")]
+    assert link_across(people, texts)[1] == ("Aisha Bello", "Rahul Menon")  # three Vargas: ambiguous

@@ -9,6 +9,6 @@ Neither public function raises on any str input; both are pure Python with preco
 and set look-ups.
 """
 from search.extract.dates import find_dates
-from search.extract.people import find_people, find_person_spans
+from search.extract.people import find_people, find_person_spans, link_across
 
-__all__ = ["find_dates", "find_people", "find_person_spans"]
+__all__ = ["find_dates", "find_people", "find_person_spans", "link_across"]

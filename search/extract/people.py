@@ -538,3 +538,27 @@ def find_people(title: str, body: str) -> tuple[str, ...]:
     """Canonical full names of the people mentioned, in order of first mention."""
     text = f"{title or ''}\n\n{body or ''}" if isinstance(title, str) and isinstance(body, str) else ""
     return tuple(dict.fromkeys(name for _, _, name in find_person_spans(text)))
+
+
+def link_across(people: list[tuple[str, ...]], texts: list[str]) -> list[tuple[str, ...]]:
+    """People lists of articles from one file (a page and its related stories), each
+    completed with the full names of its siblings whose surname it uses alone.
+
+    A related story that only says "Putin" is about the Vladimir Putin the page names;
+    a surname two of the file's people share is left alone.
+    """
+    surnames: dict[str, set[str]] = {}
+    for name in {n for names in people for n in names if " " in n}:
+        surnames.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
+    unique = {surname: next(iter(names)) for surname, names in surnames.items() if len(names) == 1}
+    linked = []
+    for names, text in zip(people, texts):
+        have = set(names)
+        extra = [full for surname, full in unique.items() if full not in have and _uses(text, surname)]
+        linked.append(names + tuple(sorted(extra, key=lambda full: text.find(full.rsplit(" ", 1)[1]))))
+    return linked
+
+
+def _uses(text: str, surname: str) -> bool:
+    """The surname as a capitalised word of its own (possessives too)."""
+    return re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-]|['’][a-rt-z])", text) is not None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from search.extract import find_dates, find_people
+from search.extract import find_dates, find_people, link_across
 from search.ingest import csvfile, feed, htmlpage, jsonfile, reuters, textfile
 from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
 from search.model import Article
@@ -129,7 +129,7 @@ def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOut
         if not drafts:
             return FileOutcome(path, reason=_summary(problems), problems=tuple(problems))
         drafts = [d if d.published else _guess_published(d, mtime) for d in drafts]
-        return FileOutcome(path, tuple(enrich(d) for d in drafts), problems=tuple(problems))
+        return FileOutcome(path, enrich_all(drafts, linked=kind == "text"), problems=tuple(problems))
     except IngestError as error:
         return FileOutcome(path, reason=_one_line(str(error)))
     except Exception as error:  # a reader's bug must not stop a run of thousands of files
@@ -154,6 +154,17 @@ def _guess_published(article: Article, mtime: datetime) -> Article:
     return replace(article, published=mtime, published_from="file time", published_guess=True)
 
 
+def enrich_all(drafts: list[Article], linked: bool) -> tuple[Article, ...]:
+    """Enriches every article of one file. With `linked` (a scraped page and its related
+    stories, which follow one story), each also gets the full names its siblings give: a
+    related story that says only "Putin" is about the page's Vladimir Putin."""
+    articles = [enrich(draft) for draft in drafts]
+    if not linked or len(articles) < 2:
+        return tuple(articles)
+    linked = link_across([a.people for a in articles], [f"{a.title}\n{a.body}" for a in articles])
+    return tuple(replace(a, people=people) for a, people in zip(articles, linked))
+
+
 def enrich(article: Article) -> Article:
     """Adds the people and dates mentioned in the article's text; people the file itself
     named (Article.people as read) stay, first, merged with the ones found.
@@ -161,9 +172,11 @@ def enrich(article: Article) -> Article:
     Should extraction fail on some odd text, the article is still indexed without them:
     losing the article would be worse than losing its mentions.
     """
+    # Relative dates ("on Thursday", "5 May") resolved against a guessed date would be guesses too.
+    reference = None if article.published_guess else article.published
     try:
         found = find_people(article.title, article.body)
-        mentions = find_dates(f"{article.title}\n{article.body}", article.published)
+        mentions = find_dates(f"{article.title}\n{article.body}", reference)
     except (ValueError, OverflowError, IndexError, KeyError, TypeError, RecursionError):
         found, mentions = (), ()
     dates = tuple(dict.fromkeys(m.value for m in mentions))
