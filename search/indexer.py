@@ -79,6 +79,7 @@ class IndexedFile:
     file_hash: str
     articles: dict[str, str] = field(default_factory=dict)
     rejected: tuple[str, ...] = ()
+    duplicates: int = 0
 
 
 def date_words(value: str) -> str:
@@ -172,7 +173,7 @@ def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
     """
     recorded = read_json(index_dir / FILES_FILE)
     records = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
-    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"])) for key, r in records.items()}
+    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"]), r.get("duplicates", 0)) for key, r in records.items()}
     with ix.reader() as reader:
         if reader.doc_count() == 0:
             return files
@@ -233,23 +234,38 @@ class _Reindex:
             self.progress(len(self.report.log), self.report.files)
 
     def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
-        """Counts the files whose fingerprint the index already has; returns the others."""
-        changed = []
+        """Counts the files whose fingerprint the index already has; returns the others.
+
+        Unchanged files that held duplicates are read again only when something else
+        changed or went away: the article they repeat may be among those.
+        """
+        changed, holding = [], []
         for path, key in files:
             file_hash = _fingerprint(path)
             old = self.known.get(key)
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash))
-                continue
-            self.records[key] = {"hash": file_hash, "rejected": list(old.rejected)}
-            self.report.rejected += [(str(path), reason) for reason in old.rejected]
-            self.report.unchanged += len(old.articles)
-            self.seen_ids.update(old.articles)
-            self.seen_content.update((h, i) for i, h in old.articles.items())
-            entry = {"path": str(path), "outcome": "unchanged", "articles": {"unchanged": len(old.articles)}}
-            self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
-            self._tick()
+            elif old.duplicates:
+                holding.append((path, key, file_hash, old))
+            else:
+                self._unchanged(path, key, file_hash, old)
+        if changed or set(self.known) - {key for _, key in files}:
+            return changed + [(path, key, file_hash) for path, key, file_hash, _ in holding]
+        for path, key, file_hash, old in holding:
+            self._unchanged(path, key, file_hash, old)
         return changed
+
+    def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
+        self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": old.duplicates}
+        self.report.rejected += [(str(path), reason) for reason in old.rejected]
+        self.report.unchanged += len(old.articles)
+        self.report.duplicates += old.duplicates
+        self.seen_ids.update(old.articles)
+        self.seen_content.update((h, i) for i, h in old.articles.items())
+        counts = {"unchanged": len(old.articles), "duplicate": old.duplicates}
+        entry = {"path": str(path), "outcome": "unchanged", "articles": {k: n for k, n in counts.items() if n}}
+        self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
+        self._tick()
 
     def write(self, outcomes: Iterator[tuple]) -> None:
         """Applies the changed files, removes the vanished ones, and commits once."""
@@ -277,8 +293,7 @@ class _Reindex:
             entry["rejected"] = problems
         old = self.known.get(key, IndexedFile("")).articles
         statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
-        # A file holding duplicates is read again next time: its original may have gone.
-        self.records[key] = {"hash": "" if "duplicate" in statuses else file_hash, "rejected": problems}
+        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": statuses.count("duplicate")}
         current = {article.id for article in outcome.articles}
         self._remove({i: h for i, h in old.items() if i not in current})
         entry["outcome"] = "rejected" if outcome.rejected else "read"
