@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
@@ -17,6 +16,7 @@ from whoosh.scoring import BM25F
 from search.explain import explain
 from search.facets import Facets, count_facets
 from search.indexer import open_index
+from search.periods import period
 from search.snippets import query_terms, snippet
 from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive, limited_search
 from search.schema import BOOSTS, FIELD_ALIASES
@@ -163,17 +163,14 @@ def _is_published_range(q: wq.Query) -> bool:
 
 
 def date_bound(text: str | None, end: bool = False) -> datetime | None:
-    """ "2024", "2024-07" or "2024-07-04" -> the first moment of that period, or its last with end."""
+    """A filter bound: the first moment of the period text names, or with `end` its last."""
     if not text:
         return None
-    formats = {4: ("%Y", relativedelta(years=1)), 7: ("%Y-%m", relativedelta(months=1)),
-               10: ("%Y-%m-%d", relativedelta(days=1))}
-    pattern, length = formats.get(len(text.strip()), (None, None))
     try:
-        start = datetime.strptime(text.strip(), pattern)
-    except (TypeError, ValueError):
-        raise QueryError(f"Cannot read the date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD.") from None
-    return start + length - relativedelta(microseconds=1) if end else start
+        start, last = period(text)
+    except ValueError as error:
+        raise QueryError(f"Cannot read the date {text!r}: {error}.") from None
+    return last if end else start
 
 
 def build_filter(schema, source=None, person=None, date_from=None, date_to=None) -> wq.Query | None:

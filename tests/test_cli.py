@@ -78,7 +78,7 @@ def test_errors_are_one_line_with_the_next_step(tmp_path, page_index, runner):
     assert missing.exit_code == 1
     assert missing.output.strip() == f"Error: No index at {tmp_path / 'none'}/ - run `morgue reindex corpus/ --index {tmp_path / 'none'}` first."
     bad = runner.invoke(cli, ["query", "x", "--index", str(page_index), "--from", "yesterday-ish"])
-    assert bad.exit_code == 1 and "use YYYY, YYYY-MM or YYYY-MM-DD" in bad.output
+    assert bad.exit_code == 1 and "use YYYY, YYYY-MM, YYYY-MM-DD" in bad.output
 
 
 def test_stats_json(page_index, runner):

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from search.extract import find_dates, find_people, link_across
+from search.ingest.dateline import dateline_date
 from search.ingest import csvfile, feed, htmlpage, jsonfile, reuters, textfile
 from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
 from search.model import Article
@@ -128,7 +129,7 @@ def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOut
         problems = [_one_line(p) for p in problems + list(more)]
         if not drafts:
             return FileOutcome(path, reason=_summary(problems), problems=tuple(problems))
-        drafts = [d if d.published else _guess_published(d, mtime) for d in drafts]
+        drafts = [d if d.published else _date_from_page(d, mtime) for d in drafts]
         return FileOutcome(path, enrich_all(drafts, linked=kind == "text"), problems=tuple(problems))
     except IngestError as error:
         return FileOutcome(path, reason=_one_line(str(error)))
@@ -147,6 +148,14 @@ def _summary(problems: list[str]) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split()) or "unknown problem"
+
+
+def _date_from_page(article: Article, mtime: datetime) -> Article:
+    """No date field: the dateline when the story opens with one, else the file's time."""
+    found = dateline_date(article.body, mtime)
+    if found is not None:
+        return replace(article, published=found, published_from="dateline", published_guess=False)
+    return _guess_published(article, mtime)
 
 
 def _guess_published(article: Article, mtime: datetime) -> Article:
