@@ -137,7 +137,7 @@ class Progress:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--source", help="Only articles from this source.")
 @click.option("--person", help='Only articles that mention this person, e.g. "Vladimir Putin".')
-@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--from", "date_from", metavar="DATE", help='Published on or after DATE: YYYY, YYYY-MM, YYYY-MM-DD, or "last week", "past 30 days"...')
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE.")
 @click.option("--sort", type=click.Choice(list(search.query.SORTS)), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
