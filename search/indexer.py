@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,8 @@ META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
-BATCH_FILES = 256  # files read per batch: memory follows the batch, not the corpus
+IN_FLIGHT = 3  # files per worker read ahead of the writer
+ANALYZE_UP_TO = 200  # articles in a file analysed in its worker; larger files in the writer
 PR_SET_PDEATHSIG = 1
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
 
@@ -79,7 +81,7 @@ class IndexedFile:
     file_hash: str
     articles: dict[str, str] = field(default_factory=dict)
     rejected: tuple[str, ...] = ()
-    duplicates: int = 0
+    duplicates: tuple[str, ...] = ()  # content hashes of the articles it repeats
 
 
 def date_words(value: str) -> str:
@@ -173,7 +175,7 @@ def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
     """
     recorded = read_json(index_dir / FILES_FILE)
     records = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
-    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"]), r.get("duplicates", 0)) for key, r in records.items()}
+    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"]), tuple(r.get("duplicates", ()))) for key, r in records.items()}
     with ix.reader() as reader:
         if reader.doc_count() == 0:
             return files
@@ -192,10 +194,12 @@ def _fingerprint(path: Path) -> str:
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict]]:
-    """Reads one file and prepares its articles' documents, analysis included."""
+    """Reads one file and prepares its articles' documents, analysis included but for
+    files of many articles: their analysed form would be several times their text."""
     path, key, file_hash, now, csv_columns = job
     outcome = read_file(path, key, now, csv_columns=csv_columns)
-    return key, file_hash, outcome, [to_document(a, key, analyzed=True) for a in outcome.articles]
+    analyzed = len(outcome.articles) <= ANALYZE_UP_TO
+    return key, file_hash, outcome, [to_document(a, key, analyzed) for a in outcome.articles]
 
 
 def _worker_setup() -> None:
@@ -214,8 +218,13 @@ def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers:
         yield from map(_read_one, jobs)
         return
     with get_context("fork").Pool(workers, initializer=_worker_setup) as pool:
-        for start in range(0, len(jobs), BATCH_FILES):
-            yield from pool.imap(_read_one, jobs[start : start + BATCH_FILES], chunksize=4)
+        pending: deque = deque()
+        for job in jobs:  # a few files in flight: memory follows them, not the corpus
+            pending.append(pool.apply_async(_read_one, (job,)))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 class _Reindex:
@@ -236,8 +245,8 @@ class _Reindex:
     def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
         """Counts the files whose fingerprint the index already has; returns the others.
 
-        Unchanged files that held duplicates are read again only when something else
-        changed or went away: the article they repeat may be among those.
+        An unchanged file holding duplicates is read again only when the article it repeats
+        was in a file that changed or went away: its copy may now be the one to index.
         """
         changed, holding = [], []
         for path, key in files:
@@ -249,20 +258,23 @@ class _Reindex:
                 holding.append((path, key, file_hash, old))
             else:
                 self._unchanged(path, key, file_hash, old)
-        if changed or set(self.known) - {key for _, key in files}:
-            return changed + [(path, key, file_hash) for path, key, file_hash, _ in holding]
+        gone = ({key for _, key, _ in changed} | set(self.known) - {key for _, key in files}) & set(self.known)
+        freed = {h for key in gone for h in self.known[key].articles.values()}
         for path, key, file_hash, old in holding:
-            self._unchanged(path, key, file_hash, old)
+            if freed & set(old.duplicates):
+                changed.append((path, key, file_hash))
+            else:
+                self._unchanged(path, key, file_hash, old)
         return changed
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
-        self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": old.duplicates}
+        self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates)}
         self.report.rejected += [(str(path), reason) for reason in old.rejected]
         self.report.unchanged += len(old.articles)
-        self.report.duplicates += old.duplicates
+        self.report.duplicates += len(old.duplicates)
         self.seen_ids.update(old.articles)
         self.seen_content.update((h, i) for i, h in old.articles.items())
-        counts = {"unchanged": len(old.articles), "duplicate": old.duplicates}
+        counts = {"unchanged": len(old.articles), "duplicate": len(old.duplicates)}
         entry = {"path": str(path), "outcome": "unchanged", "articles": {k: n for k, n in counts.items() if n}}
         self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
         self._tick()
@@ -293,7 +305,8 @@ class _Reindex:
             entry["rejected"] = problems
         old = self.known.get(key, IndexedFile("")).articles
         statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
-        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": statuses.count("duplicate")}
+        repeated = [d["content_hash"] for d, status in zip(documents, statuses) if status == "duplicate"]
+        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": repeated}
         current = {article.id for article in outcome.articles}
         self._remove({i: h for i, h in old.items() if i not in current})
         entry["outcome"] = "rejected" if outcome.rejected else "read"

@@ -189,3 +189,15 @@ def test_a_duplicate_is_indexed_once_its_original_goes(folder, tmp_path):
     report = search.reindex([folder], index_dir)
     assert (report.new, report.removed, report.duplicates) == (1, 1, 0)
     assert search.search(index_dir, '"Story number 3"').total == 1
+
+
+def test_a_file_holding_a_duplicate_is_not_read_again_for_unrelated_changes(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    (folder / "zz-copy.txt").write_bytes((folder / "story-0003.txt").read_bytes())
+    search.reindex([folder], index_dir)
+    write_article(folder, 1, extra="with a correction")
+    report = search.reindex([folder], index_dir)
+    assert (report.updated, report.duplicates) == (1, 1)
+    log = json.loads((index_dir / "reindex-log.json").read_text())
+    (entry,) = [e for e in log["files"] if e["path"].endswith("zz-copy.txt")]
+    assert entry["outcome"] == "unchanged" and entry["articles"] == {"duplicate": 1}
