@@ -11,23 +11,24 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.scoring import BM25F
 
-from search.explain import explain
+from search.explain import explain as in_words
 from search.facets import Facets, count_facets
 from search.indexer import open_index
 from search.periods import period
+from search.ranking import Ranking, half_life_days, one_per_word, rank_query
 from search.snippets import query_terms, snippet
 from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive, limited_search
 from search.schema import BOOSTS, FIELD_ALIASES
 from search.spelling import did_you_mean
+from search.why import explain_hit
 
 SORTS = {"relevance": None, "newest": True, "oldest": False}  # name -> reverse order by date
-COORDINATION = 0.9  # OR group bonus: documents matching more of the query's words rank higher
 MAX_QUERY_LENGTH = 1000  # characters; longer queries are pastes gone wrong, and slow to parse
 MAX_PAGE_SIZE = 100
 PUBLISHED_RANGE = re.compile(r"published:\s*(?:\[[^\]]*\]?|[<>]=?\s*\S+)", re.IGNORECASE)
 STRAY_COMPARISON = re.compile(r"(?<!:)[<>]")  # < and > compare only right after a field
+QUESTION_MARK = re.compile(r"(?<!\w)\?|\?(?!\w)")  # a "?" not inside a word ends a question
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
@@ -48,10 +49,13 @@ class Hit:
     score: float
     snippet: str
     url: str
+    explanation: dict | None = None  # with search(explain=True): why.Explanation.as_dict()
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["people"] = list(self.people)
+        if self.explanation is None:
+            del data["explanation"]
         return data
 
 
@@ -100,14 +104,14 @@ def parse_query(text: str, schema, boosts: dict[str, float] | None = None) -> wq
             "Keep the words that matter, or use the source, person and date filters."
         )
     boosts = boosts or BOOSTS
-    parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=OrGroup.factory(COORDINATION))
+    parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=OrGroup)
     parser.add_plugin(FieldAliasPlugin({field: [alias] for alias, field in FIELD_ALIASES.items()}))
     parser.add_plugin(GtLtPlugin())
     parser.add_plugin(DateParserPlugin(free=False))
     if not text.strip():
         return wq.Every()
     try:
-        return tighten_or_groups(parser.parse(tidy(text)))
+        return tighten_or_groups(rank_query(parser.parse(tidy(text), normalize=False)))
     except Exception as error:  # Whoosh raises bare Exceptions, e.g. for an unreadable date
         raise QueryError(f"Cannot understand the query {text!r}: {error}") from None
 
@@ -117,10 +121,12 @@ def tidy(text: str) -> str:
     the character offsets that corrections and explanations use still point right).
 
     Stray < and > (in "<b>", "a > b") become spaces: Whoosh fails on them, or matches
-    nothing. ISO dates in published ranges become compact: Whoosh reads
+    nothing. So does a "?" that is not inside a word: in "what is a quango?" it ends a
+    question, and Whoosh would read a wildcard that finds "quangos" and misses "quango"
+    ("wom?n" keeps its wildcard). ISO dates in published ranges become compact: Whoosh reads
     "published:[2024-03 to 2024-05]" as all of 2024, "[202403  to 202405 ]" right.
     """
-    text = STRAY_COMPARISON.sub(" ", text)
+    text = QUESTION_MARK.sub(" ", STRAY_COMPARISON.sub(" ", text))
     return PUBLISHED_RANGE.sub(lambda m: ISO_DATE.sub(_compact_date, m.group(0)), text)
 
 
@@ -203,9 +209,15 @@ def search(
     boosts: dict[str, float] | None = None,
     facets: bool = False,
     time_limit: float | None = TIME_LIMIT,
+    recency: str | float | None = None,
+    explain: bool = False,
 ) -> SearchResult:
     """The one search the CLI and the web call. `index` is an open index (or a SharedIndex)
     or its folder. A search running past `time_limit` seconds returns what it found by then.
+
+    `recency` ("7d", "2w", "6m", "1y" or days) ranks newer articles higher: a score halves
+    with each half-life of age. It is off when sorting by date or filtering by dates.
+    `explain=True` gives each hit the parts of its score (ranking.py, why.py).
 
     `facets=True` also counts sources, people and dates over every match (the web's side
     panel and chart); it costs a pass over the matches, so the CLI leaves it off.
@@ -217,11 +229,15 @@ def search(
         raise QueryError(f"Results can be paged {MAX_DEPTH:,} deep: narrow the search, or export all matches.")
     ix = open_index(index) if isinstance(index, (str, Path)) else index
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
-    with ix.searcher(weighting=BM25F()) as searcher:
+    half_life = recency_half_life(recency, parsed, sort, date_from, date_to)
+    with ix.searcher(weighting=Ranking(half_life=half_life)) as searcher:
         # No terms=True: with it Whoosh's TermsCollector skips the filter (whoosh-reloaded 2.7.5).
         results, notice = limited_search(searcher, parsed, page * page_size, options, time_limit)
         terms = query_terms(parsed, ix.schema)
-        hits = tuple(hit_record(hit, terms) for hit in results[(page - 1) * page_size :])
+        hits = tuple(
+            hit_record(hit, terms, explain_hit(searcher, parsed, hit.docnum, text).as_dict() if explain else None)
+            for hit in results[(page - 1) * page_size :]
+        )
         total = len(results)
         suggestion = did_you_mean(searcher, parsed, text)
         counts = None
@@ -229,7 +245,18 @@ def search(
             span = (date_bound(date_from), date_bound(date_to, end=True))
             counts = count_facets(ix, searcher, results.docs(), span)
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(text, str(parsed), total, page, page_size, hits, took, explain(parsed, text), suggestion, counts, notice)
+    return SearchResult(text, str(parsed), total, page, page_size, hits, took, in_words(parsed, text), suggestion, counts, notice)
+
+
+def recency_half_life(recency, parsed: wq.Query, sort: str, date_from, date_to) -> float | None:
+    """Recency's half-life in days, or None: it is off when the user sorts by date or asks
+    for a range of publication dates (a filter, or published: in the query)."""
+    try:
+        days = half_life_days(recency)
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    by_date = sort != "relevance" or date_from or date_to or any(_is_published_range(q) for q in parsed.leaves())
+    return None if by_date else days
 
 
 def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> tuple[wq.Query, dict]:
@@ -237,14 +264,14 @@ def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> 
     if sort not in SORTS:
         raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
     parsed = parse_query(text, ix.schema, boosts)
-    check_expensive(parsed, QueryError)
+    check_expensive(one_per_word(parsed), QueryError)  # a word searched in four fields counts once
     options = {"filter": build_filter(ix.schema, source, person, date_from, date_to)}
     if SORTS[sort] is not None:
         options.update(sortedby="published", reverse=SORTS[sort])
     return parsed, options
 
 
-def hit_record(hit, terms: frozenset[str] = frozenset()) -> Hit:
+def hit_record(hit, terms: frozenset[str] = frozenset(), explanation: dict | None = None) -> Hit:
     """A Whoosh hit copied into a plain Hit, while its searcher is open; `terms` are the
     query's words to mark in the snippet."""
     fields = hit.fields()
@@ -259,4 +286,5 @@ def hit_record(hit, terms: frozenset[str] = frozenset()) -> Hit:
         score=round(float(hit.score or 0.0), 4),
         snippet=snippet(fields.get("body", ""), terms),
         url=fields.get("url", ""),
+        explanation=explanation,
     )

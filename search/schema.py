@@ -8,10 +8,17 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from search.analysis import date_analyzer, name_analyzer, text_analyzer
 
 # Bump when the schema or the analyzers change: older indexes then ask for a rebuild.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the larger stop list of analysis.py
 
 # Query-time boosts (no reindex needed to change them), for the fields a plain query searches.
 BOOSTS = {"title": 2.0, "body": 1.0, "people": 1.5, "dates": 1.5}
+
+# BM25F (search/ranking.py). The boosts above weigh a word's occurrences by field; K1
+# saturates their weighted sum (higher than BM25's usual 1.2 because that sum adds up
+# fields: a headline word counts twice); each field's B says how much its length discounts
+# the count. Chosen on CISI, checked on CRAN: bench/eval_ranking.py, docs in its header.
+K1 = 3.0
+FIELD_B = {"title": 0.75, "body": 0.75, "people": 0.75, "dates": 0.75}
 
 # What a user may type before a colon, and the field it searches.
 FIELD_ALIASES = {"person": "people", "date": "dates"}
