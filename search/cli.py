@@ -140,8 +140,10 @@ class Progress:
 @click.option("--from", "date_from", metavar="DATE", help='Published on or after DATE: YYYY, YYYY-MM, YYYY-MM-DD, or "last week", "past 30 days"...')
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE.")
 @click.option("--sort", type=click.Choice(list(search.query.SORTS)), default="relevance", show_default=True)
+@click.option("--recency", metavar="HALF-LIFE", help="Favour recent articles: a score halves every HALF-LIFE (7d, 2w, 6m, 1y).")
+@click.option("--explain", is_flag=True, help="Show why each hit ranked: per-word and per-field scores, and the decay.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def query(text, index_dir, limit, page, source, person, date_from, date_to, sort, as_json):
+def query(text, index_dir, limit, page, source, person, date_from, date_to, sort, recency, explain, as_json):
     """Search the index for TEXT.
 
     Words are ORed, articles matching more of them rank higher. Syntax: "exact phrase",
@@ -157,7 +159,7 @@ def query(text, index_dir, limit, page, source, person, date_from, date_to, sort
     try:
         result = search.search(
             index_dir, text, source=source, person=person, date_from=date_from,
-            date_to=date_to, sort=sort, page=page, page_size=limit,
+            date_to=date_to, sort=sort, page=page, page_size=limit, recency=recency, explain=explain,
         )
     except (search.IndexProblem, search.QueryError) as error:
         raise click.ClickException(str(error)) from None
@@ -178,7 +180,20 @@ def _print_result(result) -> None:
         click.echo("   " + " · ".join(x for x in (hit.source, date, f"score {hit.score:.2f}", hit.id) if x))
         if hit.people:
             click.echo(f"   People: {', '.join(hit.people)}")
-        click.echo(f"   {_terminal_snippet(hit.snippet)}\n")
+        click.echo(f"   {_terminal_snippet(hit.snippet)}")
+        if hit.explanation:
+            _print_explanation(hit.explanation)
+        click.echo()
+
+
+def _print_explanation(why: dict) -> None:
+    """Each query word's share of the score, by field, then the recency factor."""
+    for part in why["parts"]:
+        fields = ", ".join(f"{name} {score:.2f}" for name, score in part["fields"].items() if score)
+        click.echo(f"   why: {part['query']} {part['score']:.2f} ({fields})")
+    if why.get("recency"):
+        decay = why["recency"]
+        click.echo(f"   why: recency x{decay['factor']:.2f} ({decay['age_days']:.0f} days old, half-life {decay['half_life_days']:g} days)")
 
 
 def _terminal_snippet(snippet: str) -> str:

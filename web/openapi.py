@@ -100,9 +100,10 @@ SEARCH_PARAMETERS = [
                {"type": "string", "maxLength": 1000}),
     _parameter("source", "Only articles from this source."),
     _parameter("person", 'Only articles that mention this person, e.g. "Elena Varga".'),
-    _parameter("from", "Published on or after: YYYY, YYYY-MM or YYYY-MM-DD."),
-    _parameter("to", "Published on or before: YYYY, YYYY-MM or YYYY-MM-DD."),
+    _parameter("from", 'Published on or after: YYYY, YYYY-MM, YYYY-MM-DD, or "last week", "past 30 days"...'),
+    _parameter("to", 'Published on or before: YYYY, YYYY-MM, YYYY-MM-DD, or "yesterday", "last month"...'),
     _parameter("sort", "Result order.", {"enum": list(SORTS), "default": "relevance"}),
+    _parameter("recency", "Favour recent articles: a score halves every half-life (7d, 2w, 6m, 1y); off when sorting by date or filtering by dates."),
 ]
 
 

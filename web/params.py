@@ -11,7 +11,7 @@ import search
 
 # URL parameter -> search() argument, in the order links spell them.
 STATE = {"q": "text", "source": "source", "person": "person", "from": "date_from", "to": "date_to",
-         "sort": "sort", "page": "page"}
+         "sort": "sort", "recency": "recency", "page": "page"}
 FILTERS = ("source", "person", "from", "to")
 
 
@@ -28,6 +28,7 @@ def filter_args() -> dict:
     """The search without page and page size: what feeds and exports take."""
     args = search_args(page_size=1)
     del args["page"], args["page_size"]
+    args.pop("recency", None)  # feeds and exports come newest first or in index order
     return args
 
 
