@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields as dataclass_fields
 from pathlib import Path
 
-from whoosh.scoring import BM25F
+from search.ranking import Ranking
 
 from search.indexer import open_index
 from search.model import Article
@@ -50,7 +50,7 @@ def get_article(index, article_id: str, highlight_query: str = "") -> ArticleVie
     A query that does not parse only loses its highlights: the article is still worth showing.
     """
     ix = open_index(index) if isinstance(index, (str, Path)) else index
-    with ix.searcher(weighting=BM25F()) as searcher:
+    with ix.searcher(weighting=Ranking()) as searcher:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             raise NoArticle(f"No article with id {article_id!r} in this index; it may have gone in a reindex.")
@@ -85,7 +85,7 @@ def matching_articles(
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort)
 
     def articles() -> Iterator[Article]:
-        with ix.searcher(weighting=BM25F()) as searcher:
+        with ix.searcher(weighting=Ranking()) as searcher:
             for hit in searcher.search(parsed, limit=None, **options):
                 yield to_article(hit.fields())
 
