@@ -1,7 +1,7 @@
 """The records that flow through morgue: articles in, hits out."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
