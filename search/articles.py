@@ -4,15 +4,16 @@ every article a search matches, for feeds and exports.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields as dataclass_fields
+from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
-
-from search.ranking import Ranking
 
 from search.indexer import open_index
 from search.model import Article
 from search.query import Hit, QueryError, hit_record, parse_query, prepare
+from search.ranking import Ranking
 from search.snippets import mark_all, query_terms
+from search.vectorized import search as ranked_search
 
 SIMILAR = 5  # "more like this" articles shown with an article
 KEY_TERMS = 12  # words of an article that "more like this" searches for
@@ -61,7 +62,7 @@ def get_article(index, article_id: str, highlight_query: str = "") -> ArticleVie
             article=article,
             title_html=mark(article.title, terms, ix.schema),
             paragraphs_html=tuple(mark(p, terms, ix.schema) for p in article.body.split("\n") if p.strip()),
-            similar=tuple(hit_record(hit) for hit in similar),
+            similar=tuple(hit_record(hit.fields(), hit.score) for hit in similar),
         )
 
 
@@ -86,8 +87,8 @@ def matching_articles(
 
     def articles() -> Iterator[Article]:
         with ix.searcher(weighting=Ranking()) as searcher:
-            for hit in searcher.search(parsed, limit=None, **options):
-                yield to_article(hit.fields())
+            for docnum, _ in ranked_search(searcher, parsed, None, time_limit=None, **options).top:
+                yield to_article(searcher.stored_fields(docnum))
 
     return articles()
 

@@ -17,10 +17,11 @@ from search.facets import Facets, count_facets
 from search.indexer import open_index
 from search.periods import period
 from search.ranking import Ranking, half_life_days, one_per_word, rank_query
-from search.snippets import query_terms, snippet
-from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive, limited_search
 from search.schema import BOOSTS, FIELD_ALIASES
+from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive
+from search.snippets import query_terms, snippet
 from search.spelling import did_you_mean
+from search.vectorized import search as ranked_search
 from search.why import explain_hit
 
 SORTS = {"relevance": None, "newest": True, "oldest": False}  # name -> reverse order by date
@@ -103,17 +104,30 @@ def parse_query(text: str, schema, boosts: dict[str, float] | None = None) -> wq
             f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}. "
             "Keep the words that matter, or use the source, person and date filters."
         )
-    boosts = boosts or BOOSTS
-    parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=OrGroup)
-    parser.add_plugin(FieldAliasPlugin({field: [alias] for alias, field in FIELD_ALIASES.items()}))
-    parser.add_plugin(GtLtPlugin())
-    parser.add_plugin(DateParserPlugin(free=False))
     if not text.strip():
         return wq.Every()
     try:
-        return tighten_or_groups(rank_query(parser.parse(tidy(text), normalize=False)))
+        return tighten_or_groups(rank_query(parser(schema, boosts or BOOSTS).parse(tidy(text), normalize=False)))
     except Exception as error:  # Whoosh raises bare Exceptions, e.g. for an unreadable date
         raise QueryError(f"Cannot understand the query {text!r}: {error}") from None
+
+
+_PARSERS: dict = {}
+
+
+def parser(schema, boosts: dict[str, float]) -> MultifieldParser:
+    """Whoosh's parser for these fields and boosts, built once: building it costs more than
+    parsing a short query. (Relative dates are read against the time of each parse.)"""
+    key = (id(schema), tuple(boosts.items()))
+    if key not in _PARSERS:
+        if len(_PARSERS) > 64:  # boosts come from API callers: keep a few
+            _PARSERS.clear()
+        built = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=OrGroup)
+        built.add_plugin(FieldAliasPlugin({field: [alias] for alias, field in FIELD_ALIASES.items()}))
+        built.add_plugin(GtLtPlugin())
+        built.add_plugin(DateParserPlugin(free=False))
+        _PARSERS[key] = (schema, built)  # the schema kept alive, so its id stays its own
+    return _PARSERS[key][1]
 
 
 def tidy(text: str) -> str:
@@ -231,21 +245,21 @@ def search(
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
     half_life = recency_half_life(recency, parsed, sort, date_from, date_to)
     with ix.searcher(weighting=Ranking(half_life=half_life)) as searcher:
-        # No terms=True: with it Whoosh's TermsCollector skips the filter (whoosh-reloaded 2.7.5).
-        results, notice = limited_search(searcher, parsed, page * page_size, options, time_limit)
+        ranked = ranked_search(searcher, parsed, page * page_size, time_limit=time_limit, **options)
         terms = query_terms(parsed, ix.schema)
         hits = tuple(
-            hit_record(hit, terms, explain_hit(searcher, parsed, hit.docnum, text).as_dict() if explain else None)
-            for hit in results[(page - 1) * page_size :]
+            hit_record(searcher.stored_fields(docnum), score, terms,
+                       explain_hit(searcher, parsed, docnum, text).as_dict() if explain else None)
+            for docnum, score in ranked.top[(page - 1) * page_size :]
         )
-        total = len(results)
         suggestion = did_you_mean(searcher, parsed, text)
         counts = None
         if facets:
             span = (date_bound(date_from), date_bound(date_to, end=True))
-            counts = count_facets(ix, searcher, results.docs(), span)
+            counts = count_facets(ix, searcher, ranked.docs.tolist(), span)
     took = (time.perf_counter() - started) * 1000
-    return SearchResult(text, str(parsed), total, page, page_size, hits, took, in_words(parsed, text), suggestion, counts, notice)
+    return SearchResult(text, str(parsed), ranked.total, page, page_size, hits, took, in_words(parsed, text), suggestion,
+                        counts, ranked.notice)
 
 
 def recency_half_life(recency, parsed: wq.Query, sort: str, date_from, date_to) -> float | None:
@@ -265,16 +279,15 @@ def prepare(ix, text, source, person, date_from, date_to, sort, boosts=None) -> 
         raise QueryError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
     parsed = parse_query(text, ix.schema, boosts)
     check_expensive(one_per_word(parsed), QueryError)  # a word searched in four fields counts once
-    options = {"filter": build_filter(ix.schema, source, person, date_from, date_to)}
+    options = {"filter_q": build_filter(ix.schema, source, person, date_from, date_to)}
     if SORTS[sort] is not None:
         options.update(sortedby="published", reverse=SORTS[sort])
     return parsed, options
 
 
-def hit_record(hit, terms: frozenset[str] = frozenset(), explanation: dict | None = None) -> Hit:
-    """A Whoosh hit copied into a plain Hit, while its searcher is open; `terms` are the
-    query's words to mark in the snippet."""
-    fields = hit.fields()
+def hit_record(fields: dict, score: float = 0.0, terms: frozenset[str] = frozenset(), explanation: dict | None = None) -> Hit:
+    """An article's stored fields copied into a plain Hit, while its searcher is open;
+    `terms` are the query's words to mark in the snippet."""
     published = fields.get("published")
     return Hit(
         id=fields["id"],
@@ -283,7 +296,7 @@ def hit_record(hit, terms: frozenset[str] = frozenset(), explanation: dict | Non
         published=published.isoformat() if published else None,
         published_guess=bool(fields.get("published_guess")),
         people=tuple(p for p in fields.get("person", "").split(",") if p),
-        score=round(float(hit.score or 0.0), 4),
+        score=round(float(score or 0.0), 4),
         snippet=snippet(fields.get("body", ""), terms),
         url=fields.get("url", ""),
         explanation=explanation,

@@ -6,10 +6,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-import time
-
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit, WrappingCollector
 
 from search.indexer import open_index
 
@@ -25,6 +22,7 @@ class SharedIndex:
 
     def __init__(self, index_dir: str | Path):
         self.ix = open_index(index_dir)
+        self.schema = self.ix.schema  # Whoosh re-reads it from disk at each ask
         self._local = threading.local()
 
     def __getattr__(self, name):
@@ -64,53 +62,3 @@ def check_expensive(parsed: wq.Query, error) -> None:
                 )
     if len(leaves) > MAX_TERMS:
         raise error(f"The query has {len(leaves)} terms; the limit is {MAX_TERMS}. Search for fewer words.")
-
-
-class DeadlineCollector(WrappingCollector):
-    """Stops a search at a deadline. Whoosh's TimeLimitCollector bypasses a filter that
-    wraps it and uses SIGALRM, which a server's worker threads cannot; this checks the
-    clock between matches, in any thread, inside the filter."""
-
-    def __init__(self, child, seconds: float):
-        super().__init__(child)
-        self.seconds = seconds
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.deadline = time.monotonic() + self.seconds
-
-    def computes_count(self):
-        return self.child.computes_count()
-
-    def matches(self):
-        for docnum in self.child.matches():
-            if time.monotonic() > self.deadline:
-                raise TimeLimit
-            yield docnum
-
-
-class StrictFilterCollector(FilterCollector):
-    """Whoosh's FilterCollector, but an allow-set that is empty (a filter nothing passes)
-    still filters when the hits are counted; Whoosh's counts every match then."""
-
-    def all_ids(self):
-        allow, restrict = self._allow, self._restrict
-        for docnum in self.child.all_ids():
-            if (allow is None or docnum in allow) and (restrict is None or docnum not in restrict):
-                yield docnum
-
-
-def limited_search(searcher, parsed, limit: int, options: dict, time_limit: float | None):
-    """searcher.search() with a time limit: past it, the hits found so far and a notice."""
-    ordering = {k: v for k, v in options.items() if k in ("sortedby", "reverse")}
-    collector = searcher.collector(limit=limit, **ordering)
-    if time_limit:
-        collector = DeadlineCollector(collector, time_limit)
-    if options.get("filter") is not None:
-        collector = StrictFilterCollector(collector, options["filter"])
-    try:
-        searcher.search_with_collector(parsed, collector)
-        notice = None
-    except TimeLimit:
-        notice = f"The search took longer than {time_limit:g} s and was cut off: these are the hits found by then."
-    return collector.results(), notice

@@ -1,17 +1,20 @@
 """Snippets: a few passages of an article around the query's words, found fast.
 
 Whoosh's highlighter runs the whole analyzer chain over every hit's text, which costs more
-than the search itself. Here the words are found with one regex pass over the first
-SCAN_CHARS characters, each word folded and stemmed through the memoized functions the
-analyzer uses, so a snippet matches exactly the words the query matched.
+than the search itself. Here one regex pass over the first SCAN_CHARS characters finds the
+words that may be the query's (they start as one of its terms starts), and only those are
+folded and stemmed through the memoized functions the analyzer uses, so a snippet marks
+exactly the words the query matched.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from html import escape as _escape
 
 from whoosh import query as wq
+from whoosh.support.charset import accent_map
 
 from search.analysis import STOP, WORD_PATTERN, fold, stem
 
@@ -61,12 +64,29 @@ def term_of(word: str) -> str:
     return "" if folded in STOP else stem(folded)
 
 
+# Accented letters folded to one plain letter, so that a copy of the text keeps its offsets.
+SAME_LENGTH_FOLDS = {code: plain for code, plain in accent_map.items() if len(plain) == 1}
+# Snowball stems that do not start as their word does ("dying" -> "die").
+IRREGULAR = {"die": "dy", "lie": "ly", "tie": "ty"}
+
+
+@lru_cache(maxsize=1024)
+def candidates(terms: frozenset[str]) -> re.Pattern:
+    """The words that may analyse to one of terms: those that start as a term does, but
+    for its last two letters (a stem ends differently: "happi" from "happy", "possibl"
+    from "possibility"); an apostrophe may follow the first letter (O'Brien -> obrien)."""
+    heads = {term[: max(2, len(term) - 2)] for term in terms} | {IRREGULAR[t] for t in terms if t in IRREGULAR}
+    starts = sorted((re.escape(head[0]) + "['’]?" + re.escape(head[1:]) for head in heads), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{'|'.join(starts)})\w*(?:['’]\w+)*", re.IGNORECASE)
+
+
 def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHARS) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word in text that analyses to one of terms."""
     end = len(text) if limit is None else min(len(text), limit)
+    folded = text if text.isascii() else text[:end].translate(SAME_LENGTH_FOLDS)  # "Zürich" found as "zur..."
     found = []
-    for match in WORD.finditer(text, 0, end):
-        term = term_of(match.group())
+    for match in candidates(terms).finditer(folded, 0, end):
+        term = term_of(text[match.start() : match.end()])
         if term in terms:
             found.append((match.start(), match.end(), term))
     return found

@@ -1,9 +1,19 @@
 """Snippets: passages around the words the query matched, escaped but for the marks."""
 from __future__ import annotations
 
+from conftest import CORPUS
+
 from search.query import parse_query
 from search.schema import build_schema
-from search.snippets import SCAN_CHARS, mark_all, query_terms, snippet
+from search.snippets import (
+    SCAN_CHARS,
+    WORD,
+    find_matches,
+    mark_all,
+    query_terms,
+    snippet,
+    term_of,
+)
 
 SCHEMA = build_schema()
 
@@ -44,3 +54,19 @@ def test_text_is_escaped_and_unmatched_articles_show_their_start():
 def test_work_per_article_is_capped():
     text = "word " * (SCAN_CHARS // 5) + "harbour"
     assert "<mark>" not in snippet(text, terms("harbour"))
+
+
+def test_words_are_found_however_the_analyzer_folds_them():
+    """Only words that start as a query term does are stemmed: folded accents, an apostrophe
+    after the first letter and Snowball's irregular stems must still be found."""
+    text = "O’Brien met O'Brien. Müller, in Zürich: dying and lying. Afghanistan’s possibility."
+    found = [text[start:end] for start, end, _ in find_matches(text, terms("obrien muller zurich die lie afghanistan possible"))]
+    assert found == ["O’Brien", "O'Brien", "Müller", "Zürich", "dying", "lying", "Afghanistan’s", "possibility"]
+
+
+def test_the_quick_finder_agrees_with_stemming_every_word():
+    text = (CORPUS / "text" / "castaneda-profile.txt").read_text(encoding="utf-8")
+    words = [term_of(m.group()) for m in WORD.finditer(text)]
+    wanted = frozenset(w for w in words[::7] if w)
+    every = [(m.start(), m.end(), term_of(m.group())) for m in WORD.finditer(text) if term_of(m.group()) in wanted]
+    assert find_matches(text, wanted, limit=None) == every and len(every) > 20

@@ -1,0 +1,338 @@
+"""Ranked search over whole posting lists at once, with numpy.
+
+Whoosh scores a query one matching article at a time, in Python, and skips articles only
+with an upper bound per block that BM25F words (ranking.WordQuery) cannot give: on
+news50k a query scored thousands of articles one by one. Here each word's postings are
+read once into arrays, kept while their segment lives, and every match is scored by a
+few array operations with ranking.py's formulas. Query parts not handled here
+(wildcards, fuzzy words, spans...) are scored by their own Whoosh matcher, one article at
+a time, so every query ranks as Whoosh would rank it (tests/test_vectorized.py compares).
+"""
+from __future__ import annotations
+
+import time
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, newest_published
+
+POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
+LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+CUT_OFF = "The search took longer than {:g} s and was cut off: these are the hits found by then."
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """Articles of one segment (sorted numbers) and a value for each: a score or a weight."""
+
+    ids: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def none(cls) -> Matches:
+        return cls(np.empty(0, np.int64), np.empty(0, np.float64))
+
+    def times(self, factor: float) -> Matches:
+        return self if factor == 1.0 else Matches(self.ids, self.values * factor)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """What a search found: the first `limit` (number, score) pairs in order, all matches."""
+
+    top: list[tuple[int, float]]
+    total: int
+    docs: np.ndarray
+    notice: str | None = None
+
+
+class Segment:
+    """One segment reader's postings, field lengths and columns as arrays, read on first use."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
+        self._postings: OrderedDict = OrderedDict()
+        self._kept = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray | None] = {}
+
+    def postings(self, field: str, text: bytes) -> Matches:
+        """The term's articles and weights (how often it occurs), deleted articles left out."""
+        key = (field, text)
+        if key in self._postings:
+            self._postings.move_to_end(key)
+            return self._postings[key]
+        found = self._read(field, text)
+        self._postings[key] = found
+        self._kept += len(found.ids)
+        while self._kept > POSTINGS_KEPT and len(self._postings) > 1:
+            self._kept -= len(self._postings.popitem(last=False)[1].ids)
+        return found
+
+    def _read(self, field: str, text: bytes) -> Matches:
+        if (field, text) not in self.reader:
+            return Matches.none()
+        leaf = self.reader._terms.matcher(field, text, self.reader.schema[field].format)
+        ids, weights = _blocks(leaf) if isinstance(leaf, W3LeafMatcher) else _one_by_one(leaf)
+        if len(self.deleted):
+            keep = ~np.isin(ids, self.deleted, assume_unique=True)
+            ids, weights = ids[keep], weights[keep]
+        return Matches(ids, weights)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every article's length in the field, as Whoosh stores it (one byte, approximate)."""
+        if field not in self._lengths:
+            column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            raw = np.zeros(self.reader.doc_count_all(), np.uint8)
+            if column is not None:
+                data = np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
+                raw[: len(data)] = data[: len(raw)]
+            self._lengths[field] = LENGTHS[raw]
+        return self._lengths[field]
+
+    def column(self, field: str) -> np.ndarray | None:
+        """A numeric column (publication dates) as int64, or None if the field has none."""
+        if field not in self._columns:
+            values = None
+            if self.reader.has_column(field):
+                column = self.reader.column_reader(field, translate=False)
+                values = np.array(list(column), dtype=np.int64)
+            self._columns[field] = values
+        return self._columns[field]
+
+    def live(self) -> np.ndarray:
+        """Every article not deleted."""
+        every = np.arange(self.reader.doc_count_all(), dtype=np.int64)
+        return np.setdiff1d(every, self.deleted, assume_unique=True) if len(self.deleted) else every
+
+_SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def segment(reader) -> Segment:
+    """The arrays of a segment reader; a reindex brings new readers, and so new arrays."""
+    found = _SEGMENTS.get(reader)
+    if found is None:
+        found = _SEGMENTS[reader] = Segment(reader)
+    return found
+
+
+def _blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings read a block at a time: ids are stored as gaps, weights as floats."""
+    ids, weights = [], []
+    while leaf.is_active():
+        leaf._read_data()
+        gaps, stored = leaf._data[0], leaf._data[1]
+        block = np.asarray(gaps, dtype=np.int64)
+        ids.append(block if leaf._byteids else np.cumsum(block))
+        if stored is None or isinstance(stored, float):
+            weights.append(np.full(len(block), 1.0 if stored is None else stored))
+        else:
+            weights.append(np.asarray(stored, dtype=np.float64))
+        leaf._next_block()
+    if not ids:
+        return Matches.none().ids, Matches.none().values
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+class Scorer:
+    """Scores a query in one segment: the top searcher gives the statistics (IDF, average
+    lengths over the whole index), the leaf searcher the postings."""
+
+    def __init__(self, top, leaf, deadline: float | None):
+        self.top, self.leaf, self.deadline = top, leaf, deadline
+        self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
+        self.context = top.context(weighting=self.model)
+        self.segment = segment(leaf.reader())
+        self.cut = False
+
+    def score(self, q: wq.Query) -> Matches:
+        kind = type(q)
+        if kind is WordQuery:
+            return self.word(q)
+        if kind is wq.Term and self.top.schema[q.fieldname].scorable:
+            return self.term(q.fieldname, q.text).times(q.boost)
+        if kind is wq.Or and not q.minmatch and not q.scale:
+            return union([self.score(child) for child in q.subqueries]).times(_own_boost(q))
+        if kind is wq.And:
+            return intersection([self.score(child) for child in q.subqueries]).times(_own_boost(q))
+        if kind is wq.AndNot:
+            kept, dropped = self.score(q.a), self.score(q.b)
+            return kept if not len(dropped.ids) else _subset(kept, ~np.isin(kept.ids, dropped.ids, assume_unique=True))
+        if kind is wq.Phrase and q.slop == 1:
+            return self.phrase(q)
+        if kind is wq.Not:  # inside an And: every article without the part, scoring 1
+            live = np.setdiff1d(self.segment.live(), self.score(q.query).ids, assume_unique=True)
+            return Matches(live, np.ones(len(live)))
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            live = self.segment.live()
+            return Matches(live, np.full(len(live), float(q.boost)))
+        if kind is wq.DateRange and q.constantscore and self.segment.column(q.fieldname) is not None:
+            return self.date_range(q)
+        return self.one_by_one(q)
+
+    def word(self, q: WordQuery) -> Matches:
+        """ranking.WordMatcher's BM25F: the word's weighted, length-normalised counts in
+        each field added up, saturated once, times the word's IDF."""
+        parent, k1 = self.top, self.model.k1
+        terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+        frequency = max((parent.doc_frequency(t.fieldname, t.text) for t in terms), default=0)
+        weight = idf(parent.doc_count_all(), frequency) * q.boost
+        counts = []
+        for term in terms:
+            found = self.segment.postings(term.fieldname, self.top.schema[term.fieldname].to_bytes(term.text))
+            if len(found.ids):
+                average, b = parent.avg_field_length(term.fieldname) or 1, self.model.b(term.fieldname)
+                norm = 1 - b + b * self.segment.lengths(term.fieldname)[found.ids] / average
+                counts.append(Matches(found.ids, term.boost * found.values / norm))
+        total = union(counts)
+        return Matches(total.ids, weight * (total.values * (k1 + 1) / (total.values + k1)))
+
+    def term(self, field: str, text) -> Matches:
+        """ranking.FieldScorer's BM25 of one term in one field."""
+        text = self.top.schema[field].to_bytes(text)
+        found = self.segment.postings(field, text)
+        if not len(found.ids):
+            return found
+        weight = idf(self.top.doc_count_all(), self.top.doc_frequency(field, text))
+        average, b, k1 = self.top.avg_field_length(field) or 1, self.model.b(field), self.model.k1
+        length = self.segment.lengths(field)[found.ids]
+        tf = found.values
+        return Matches(found.ids, weight * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average))))
+
+    def phrase(self, q: wq.Phrase) -> Matches:
+        """Whoosh finds the articles with the words in a row; their score is the sum of the
+        words' BM25, as Whoosh's phrase matcher gives it."""
+        if not q.words or not self.top.schema[q.fieldname].scorable:
+            return self.one_by_one(q)
+        words = intersection([self.term(q.fieldname, word) for word in q.words])
+        if not len(words.ids):
+            return words
+        matcher = q.matcher(self.leaf, self.context)
+        ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else Matches.none().ids
+        return _subset(words, np.isin(words.ids, ids, assume_unique=True)).times(q.boost)
+
+    def date_range(self, q: wq.DateRange) -> Matches:
+        """Publication dates compared in their column; a range scores its boost, as in Whoosh."""
+        dates = self.segment.column(q.fieldname)
+        keep = dates > 0
+        if q.start is not None:
+            keep &= dates > q.start if q.startexcl else dates >= q.start
+        if q.end is not None:
+            keep &= dates < q.end if q.endexcl else dates <= q.end
+        ids = np.flatnonzero(keep).astype(np.int64)
+        ids = np.setdiff1d(ids, self.segment.deleted, assume_unique=True) if len(self.segment.deleted) else ids
+        return Matches(ids, np.full(len(ids), float(q.boost)))
+
+    def one_by_one(self, q: wq.Query) -> Matches:
+        """Any other query part, scored by its Whoosh matcher (stopping at the deadline)."""
+        matcher = q.matcher(self.leaf, self.context)
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+            if self.deadline and len(ids) % 256 == 0 and time.monotonic() > self.deadline:
+                self.cut = True
+                break
+        return Matches(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+
+def _own_boost(q: wq.CompoundQuery) -> float:
+    """Whoosh applies a group's boost only when it has more than one part."""
+    return q.boost if len(q.subqueries) > 1 else 1.0
+
+
+def _subset(matches: Matches, keep: np.ndarray) -> Matches:
+    return Matches(matches.ids[keep], matches.values[keep])
+
+
+def union(parts: list[Matches]) -> Matches:
+    """Articles in any part; each one's values added up, in the parts' order."""
+    parts = [p for p in parts if len(p.ids)]
+    if len(parts) < 2:
+        return parts[0] if parts else Matches.none()
+    ids, where = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
+    return Matches(ids, np.bincount(where, weights=np.concatenate([p.values for p in parts]), minlength=len(ids)))
+
+
+def intersection(parts: list[Matches]) -> Matches:
+    """Articles in every part; each one's values added up."""
+    if not parts:
+        return Matches.none()
+    found = parts[0]
+    for part in parts[1:]:
+        ids, mine, theirs = np.intersect1d(found.ids, part.ids, assume_unique=True, return_indices=True)
+        found = Matches(ids, found.values[mine] + part.values[theirs])
+    return found
+
+
+def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None = None, sortedby: str | None = None,
+           reverse: bool = False, time_limit: float | None = None) -> Ranked:
+    """The first `limit` (None: all) matches of q that pass filter_q, best first (or by a
+    date column), with the total; recency from the searcher's Ranking. Past `time_limit` seconds it
+    returns what it found by then, with a notice."""
+    deadline = time.monotonic() + time_limit if time_limit else None
+    ids, scores, keys, cut = [], [], [], False
+    for leaf, offset in searcher.leaf_searchers():
+        if deadline and time.monotonic() > deadline:
+            cut = True
+            break
+        scorer = Scorer(searcher, leaf, deadline)
+        found = scorer.score(q)
+        if filter_q is not None and len(found.ids):
+            allowed = scorer.score(filter_q)
+            found = _subset(found, np.isin(found.ids, allowed.ids, assume_unique=True))
+        cut = cut or scorer.cut
+        ids.append(found.ids + offset)
+        scores.append(_decayed(searcher, scorer, found))
+        if sortedby:
+            column = scorer.segment.column(sortedby)
+            keys.append(column[found.ids] if column is not None else np.zeros(len(found.ids), np.int64))
+    ids = np.concatenate(ids) if ids else Matches.none().ids
+    scores = np.concatenate(scores) if scores else Matches.none().values
+    limit = len(ids) if limit is None else limit
+    if sortedby:
+        order = np.lexsort((ids, np.concatenate(keys)))[::-1 if reverse else 1][:limit]
+    else:
+        order = _best(ids, scores, limit)
+    top = [(int(ids[i]), float(scores[i])) for i in order]
+    return Ranked(top, len(ids), ids, CUT_OFF.format(time_limit) if cut else None)
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the `limit` best scores, ties to the lower article number (as Whoosh)."""
+    if len(scores) > limit * 4:
+        floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= floor)
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((ids[candidates], -scores[candidates]))
+    return candidates[order[:limit]]
+
+
+def _decayed(searcher, scorer: Scorer, found: Matches) -> np.ndarray:
+    """Ranking.final over arrays: scores halve with each half-life of age."""
+    model = scorer.model
+    dates = scorer.segment.column("published") if model.half_life else None
+    if dates is None or not len(found.ids):
+        return found.values
+    published = dates[found.ids]
+    reference = newest_published(searcher.get_parent().reader())
+    age = np.maximum(0.0, (reference - published) / MICROSECONDS_A_DAY)
+    return np.where(published > 0, found.values * 0.5 ** (age / model.half_life), found.values)

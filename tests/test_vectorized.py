@@ -1,0 +1,121 @@
+"""The array scorer ranks every kind of query as Whoosh's own matchers do: the same
+articles, the same scores, the same order (ties to the lower article number)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from whoosh import query as wq
+
+import search
+from search import vectorized
+from search.query import build_filter, parse_query
+from search.ranking import Ranking
+from search.vectorized import Segment
+
+QUERIES = [
+    "harbour", "harbour dredging", '"harbour dredging"', "Okafor derby", "flood NOT harbour",
+    "flood AND power", "flood AND NOT harbour", "title:bridge", "people:okafor", 'person:"Daniel Okafor"',
+    "date:2024", "harb*", "drough~", "wom?n", "published:[2024 to 2025]", "bridge published:2024",
+    "strike OR strikes OR striking", "the", "", "bridge^3 closure", '"power cuts" gales', "source:northern",
+    "(harbour OR port) AND (fraud OR trial)", "inflation falls rents",
+]
+
+
+def whoosh_ranking(searcher, q, **options) -> list[tuple[int, float]]:
+    """Whoosh's ranking of q; for "a NOT b", a's ranking without b's articles (Whoosh's
+    AndNotMatcher lets some of b's articles through when b is a ranking.WordQuery)."""
+    if isinstance(q, wq.AndNot):
+        dropped = set(searcher.docs_for_query(q.b))
+        return [(d, s) for d, s in whoosh_ranking(searcher, q.a, **options) if d not in dropped]
+    return [(hit.docnum, hit.score) for hit in searcher.search(q, limit=None, **options)]
+
+
+def assert_same(found: vectorized.Ranked, expected: list[tuple[int, float]]):
+    assert found.total == len(expected)
+    assert sorted(found.docs.tolist()) == sorted(d for d, _ in expected)
+    assert [d for d, _ in found.top] == [d for d, _ in expected]
+    assert [s for _, s in found.top] == pytest.approx([s for _, s in expected], rel=1e-9)
+
+
+def test_query_words_are_in_the_sample_corpus(corpus_index):
+    """The comparisons below mean something only if the queries find articles."""
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        empty = [text for text in QUERIES if not whoosh_ranking(searcher, parse_query(text, ix.schema))]
+    assert set(empty) <= {"the", "drough~", "wom?n", "source:northern"}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_each_kind_of_query_ranks_as_whoosh_ranks_it(corpus_index, text):
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        q = parse_query(text, ix.schema)
+        assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
+
+
+@pytest.mark.parametrize("options", [
+    {"person": "Daniel Okafor"}, {"date_from": "2024-01-01", "date_to": "2024-12-31"}, {"source": "harbour herald"},
+    {"source": "nobody"},
+])
+def test_filters_keep_what_whoosh_keeps(corpus_index, options):
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        q, allow = parse_query("the OR a OR harbour OR bridge OR flood", ix.schema), build_filter(ix.schema, **options)
+        allowed = set(searcher.docs_for_query(allow))  # Whoosh reads an empty set as no filter
+        expected = whoosh_ranking(searcher, q, filter=allowed) if allowed else []
+        assert_same(vectorized.search(searcher, q, None, filter_q=allow), expected)
+
+
+@pytest.mark.parametrize("reverse", [True, False])
+def test_sorting_by_date_orders_as_whoosh_including_ties(corpus_index, reverse):
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        found = vectorized.search(searcher, wq.Every(), 5, sortedby="published", reverse=reverse)
+        expected = [hit.docnum for hit in searcher.search(wq.Every(), limit=5, sortedby="published", reverse=reverse)]
+        assert [d for d, _ in found.top] == expected and found.total == searcher.doc_count()
+
+
+def test_recency_decays_as_whoosh_final_scores(corpus_index):
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking(half_life=30)) as searcher:
+        q = parse_query("harbour OR bridge OR flood OR strike", ix.schema)
+        assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
+
+
+def test_deleted_and_updated_articles_rank_as_in_whoosh(tmp_path):
+    """An incremental reindex leaves old segments with deletions: they must not show."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    stories = [{"id": f"s{n}", "title": f"Harbour story {n}", "body": "harbour crane " * (n % 5 + 1)} for n in range(40)]
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(s) for s in stories[:20]))
+    (folder / "b.jsonl").write_text("\n".join(json.dumps(s) for s in stories[20:]))
+    search.reindex([folder], tmp_path / "index")
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(s) for s in stories[:10]))  # 10 gone
+    search.reindex([folder], tmp_path / "index")
+    ix = search.open_index(tmp_path / "index")
+    with ix.searcher(weighting=Ranking()) as searcher:
+        assert searcher.reader().has_deletions()
+        for text in ("harbour", "crane story", '"harbour crane"', ""):
+            q = parse_query(text, ix.schema)
+            found = vectorized.search(searcher, q, None)
+            assert_same(found, whoosh_ranking(searcher, q))
+            assert found.total == 30
+
+
+def test_only_the_best_are_kept_ties_to_the_lower_number(corpus_index):
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        q = parse_query("the OR harbour OR bridge", ix.schema)
+        everything = vectorized.search(searcher, q, None)
+        assert vectorized.search(searcher, q, 3).top == everything.top[:3]
+
+
+def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch):
+    monkeypatch.setattr(vectorized, "POSTINGS_KEPT", 5)
+    ix = search.open_index(corpus_index)
+    with ix.searcher() as searcher:
+        arrays = Segment(searcher.reader().leaf_readers()[0][0])
+        for word in (b"harbour", b"bridg", b"flood", b"strike"):
+            arrays.postings("body", word)
+        assert arrays._kept <= 5 or len(arrays._postings) == 1
