@@ -106,7 +106,7 @@ def time_each(queries: list[str], run) -> list[float]:
 
 
 def api_latencies(queries, morgue_index: Path, whoosh_ix, db) -> dict:
-    ix = search.open_index(morgue_index)
+    ix = search.SharedIndex(morgue_index)  # as `morgue serve` holds it: searchers kept open
     morgue_run = lambda text: search.search(ix, text, page_size=10)  # noqa: E731
     parser = MultifieldParser(["title", "body"], whoosh_ix.schema, group=OrGroup)
     searcher = whoosh_ix.searcher(weighting=BM25F())

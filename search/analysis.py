@@ -6,6 +6,7 @@ importable at this path, or old indexes stop opening.
 """
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 from whoosh.analysis import (
@@ -43,9 +44,17 @@ STOP = frozenset(FUNCTION_WORDS.split()) | frozenset("abcdefghijklmnopqrstuvwxyz
 
 @lru_cache(maxsize=1)
 def _snowball():
-    """Loaded on first use: importing NLTK takes most of a second that a no-op reindex need not pay."""
-    from nltk.stem.snowball import SnowballStemmer
-
+    """Loaded on first use: importing NLTK takes most of a second that a no-op reindex need
+    not pay. NLTK's package also imports SciPy when it is installed (another second, for
+    statistics stemming never uses): SciPy is hidden while NLTK loads."""
+    hide = "scipy" not in sys.modules
+    if hide:
+        sys.modules["scipy"] = None  # "import scipy" fails, and NLTK goes on without it
+    try:
+        from nltk.stem.snowball import SnowballStemmer
+    finally:
+        if hide:
+            del sys.modules["scipy"]
     return SnowballStemmer("english")
 
 

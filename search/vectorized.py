@@ -17,12 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, newest_published
 
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
+TERMS_KEPT = 200_000  # term lookups cached per segment
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 CUT_OFF = "The search took longer than {:g} s and was cut off: these are the hits found by then."
 
@@ -60,6 +62,7 @@ class Segment:
         self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
         self._postings: OrderedDict = OrderedDict()
         self._kept = 0
+        self._infos: dict = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray | None] = {}
 
@@ -76,10 +79,29 @@ class Segment:
             self._kept -= len(self._postings.popitem(last=False)[1].ids)
         return found
 
+    def info(self, field: str, text: bytes):
+        """The term's statistics and place in this segment (None if absent), looked up once:
+        Whoosh's term dictionary is searched in Python."""
+        key = (field, text)
+        if key not in self._infos:
+            if len(self._infos) >= TERMS_KEPT:
+                self._infos.clear()
+            try:
+                self._infos[key] = self.reader._terms.term_info(field, text)
+            except TermNotFound:
+                self._infos[key] = None
+        return self._infos[key]
+
+    def doc_frequency(self, field: str, text: bytes) -> int:
+        info = self.info(field, text)
+        return info.doc_frequency() if info else 0
+
     def _read(self, field: str, text: bytes) -> Matches:
-        if (field, text) not in self.reader:
+        info = self.info(field, text)
+        if info is None:
             return Matches.none()
-        leaf = self.reader._terms.matcher(field, text, self.reader.schema[field].format)
+        terms = self.reader._terms
+        leaf = terms._codec.postings_reader(terms._postfile, info, self.reader.schema[field].format, term=(field, text))
         ids, weights = _blocks(leaf) if isinstance(leaf, W3LeafMatcher) else _one_by_one(leaf)
         if len(self.deleted):
             keep = ~np.isin(ids, self.deleted, assume_unique=True)
@@ -159,7 +181,12 @@ class Scorer:
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
         self.segment = segment(leaf.reader())
+        self.everywhere = [segment(each.reader()) for each, _ in top.leaf_searchers()]
         self.cut = False
+
+    def doc_frequency(self, field: str, text: bytes) -> int:
+        """Articles holding the term in the whole index (deleted ones too, as Whoosh counts)."""
+        return sum(each.doc_frequency(field, text) for each in self.everywhere)
 
     def score(self, q: wq.Query) -> Matches:
         kind = type(q)
@@ -190,12 +217,12 @@ class Scorer:
         """ranking.WordMatcher's BM25F: the word's weighted, length-normalised counts in
         each field added up, saturated once, times the word's IDF."""
         parent, k1 = self.top, self.model.k1
-        terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
-        frequency = max((parent.doc_frequency(t.fieldname, t.text) for t in terms), default=0)
+        terms = [(t, self.top.schema[t.fieldname].to_bytes(t.text)) for t in q.subqueries if isinstance(t, wq.Term)]
+        frequency = max((self.doc_frequency(t.fieldname, text) for t, text in terms), default=0)
         weight = idf(parent.doc_count_all(), frequency) * q.boost
         counts = []
-        for term in terms:
-            found = self.segment.postings(term.fieldname, self.top.schema[term.fieldname].to_bytes(term.text))
+        for term, text in terms:
+            found = self.segment.postings(term.fieldname, text)
             if len(found.ids):
                 average, b = parent.avg_field_length(term.fieldname) or 1, self.model.b(term.fieldname)
                 norm = 1 - b + b * self.segment.lengths(term.fieldname)[found.ids] / average
@@ -209,7 +236,7 @@ class Scorer:
         found = self.segment.postings(field, text)
         if not len(found.ids):
             return found
-        weight = idf(self.top.doc_count_all(), self.top.doc_frequency(field, text))
+        weight = idf(self.top.doc_count_all(), self.doc_frequency(field, text))
         average, b, k1 = self.top.avg_field_length(field) or 1, self.model.b(field), self.model.k1
         length = self.segment.lengths(field)[found.ids]
         tf = found.values
