@@ -1,39 +1,33 @@
 """morgue: full-text search for news archives, by words, people and dates.
 
-The public API; the CLI and the web app use nothing else.
+The public API; the CLI and the web app use nothing else. Each name loads its module on
+first use, so that `morgue reindex` does not pay for the search side's imports (NumPy).
 """
-from search.indexer import IndexFormatError, IndexProblem, NoIndex, ReindexReport, open_index, reindex
-from search.lock import ReindexRunning
-from search.articles import ArticleView, NoArticle, article_dict, get_article, matching_articles
-from search.facets import Facets, Timeline
-from search.model import Article, DateMention
-from search.query import MAX_QUERY_LENGTH, SORTS, Hit, QueryError, SearchResult, search
-from search.serving import SharedIndex
-from search.stats import index_stats
+from __future__ import annotations
 
-__all__ = [
-    "MAX_QUERY_LENGTH",
-    "SORTS",
-    "Article",
-    "ArticleView",
-    "DateMention",
-    "Facets",
-    "Hit",
-    "IndexFormatError",
-    "IndexProblem",
-    "NoArticle",
-    "NoIndex",
-    "QueryError",
-    "ReindexReport",
-    "ReindexRunning",
-    "SearchResult",
-    "SharedIndex",
-    "Timeline",
-    "article_dict",
-    "get_article",
-    "index_stats",
-    "matching_articles",
-    "open_index",
-    "reindex",
-    "search",
-]
+import importlib
+
+_HOMES = {
+    "search.indexer": ("IndexFormatError", "IndexProblem", "NoIndex", "ReindexReport", "open_index", "reindex"),
+    "search.lock": ("ReindexRunning",),
+    "search.articles": ("ArticleView", "NoArticle", "article_dict", "get_article", "matching_articles"),
+    "search.facets": ("Facets", "Timeline"),
+    "search.model": ("Article", "DateMention"),
+    "search.query": ("MAX_QUERY_LENGTH", "SORTS", "Hit", "QueryError", "SearchResult", "search"),
+    "search.serving": ("SharedIndex",),
+    "search.stats": ("index_stats",),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULE_OF[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

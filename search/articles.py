@@ -13,7 +13,6 @@ from search.model import Article
 from search.query import Hit, QueryError, hit_record, parse_query, prepare
 from search.ranking import Ranking
 from search.snippets import mark_all, query_terms
-from search.vectorized import search as ranked_search
 
 SIMILAR = 5  # "more like this" articles shown with an article
 KEY_TERMS = 12  # words of an article that "more like this" searches for
@@ -86,6 +85,8 @@ def matching_articles(
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort)
 
     def articles() -> Iterator[Article]:
+        from search.vectorized import search as ranked_search  # NumPy loads with the first search
+
         with ix.searcher(weighting=Ranking()) as searcher:
             for docnum, _ in ranked_search(searcher, parsed, None, time_limit=None, **options).top:
                 yield to_article(searcher.stored_fields(docnum))

@@ -138,7 +138,7 @@ class Progress:
 @click.option("--person", help='Only articles that mention this person, e.g. "Vladimir Putin".')
 @click.option("--from", "date_from", metavar="DATE", help='Published on or after DATE: YYYY, YYYY-MM, YYYY-MM-DD, or "last week", "past 30 days"...')
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE.")
-@click.option("--sort", type=click.Choice(list(search.query.SORTS)), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(list(search.SORTS)), default="relevance", show_default=True)
 @click.option("--recency", metavar="HALF-LIFE", help="Favour recent articles: a score halves every HALF-LIFE (7d, 2w, 6m, 1y).")
 @click.option("--explain", is_flag=True, help="Show why each hit ranked: per-word and per-field scores, and the decay.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")

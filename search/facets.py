@@ -2,16 +2,20 @@
 attention over time (matches per period against all articles of that period).
 
 Counting from stored fields on every request would read every match's document each
-time. Instead one pass per index generation fills a table (docnum -> source, people,
-day), and a request only counts over the docnums it matched.
+time. Instead one pass per index generation fills a table of arrays (docnum -> source,
+people, day), and a request counts over the docnums it matched with a few array
+operations: fast enough to give every web search its side panel.
 """
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
+
+import numpy as np
 
 TOP = 50  # values kept per facet; the page shows fewer and folds the rest under "more"
 DAY_SPAN = 62  # a chart spanning up to this many days goes day by day...
@@ -76,39 +80,54 @@ class Facets:
 
 @dataclass(frozen=True, slots=True)
 class _Table:
-    """Per docnum: source, people, publication day and whether that day is a guess."""
+    """Per docnum: its source and publication day (an ordinal, 0 for none), whether that
+    day is a guess; people as (docnum, name) pairs. Names are numbers into `names`."""
 
     generation: int
-    sources: list[str]
-    people: list[tuple[str, ...]]
-    days: list[date | None]
-    guessed: bytearray
+    names: list[str]  # 0 is "" (no source)
+    sources: np.ndarray
+    people_docs: np.ndarray
+    people: np.ndarray
+    days: np.ndarray
+    guessed: np.ndarray
     dated: Counter  # day -> articles published that day (known dates only)
 
 
 _tables: WeakKeyDictionary = WeakKeyDictionary()  # index -> its latest _Table
+_building = threading.Lock()
 
 
 def count_facets(ix, searcher, docnums: Collection[int], span=(None, None)) -> Facets:
     """Facets over `docnums`; `span` (start, end datetimes) is the date filter, which
     the chart covers even where nothing matched, so an empty stretch shows as empty."""
     table = _table(ix, searcher)
-    sources = Counter(table.sources[d] for d in docnums if table.sources[d])
-    people = Counter(name for d in docnums for name in table.people[d])
-    days = Counter(table.days[d] for d in docnums if table.days[d] is not None)
+    docs = np.asarray(docnums, dtype=np.int64)
+    chosen = np.zeros(len(table.days), dtype=bool)
+    chosen[docs] = True
+    days = _days(table.days[docs])
     return Facets(
-        sources=_top(sources),
-        people=_top(people),
+        sources=_top(_named(table, table.sources[docs])),
+        people=_top(_named(table, table.people[chosen[table.people_docs]])),
         years=_by_period(days, _year),
         months=_by_period(days, _month),
-        timeline=timeline(table, docnums, span),
+        timeline=timeline(table, docs, span),
     )
 
 
-def timeline(table: _Table, docnums: Collection[int], span=(None, None)) -> Timeline:
+def _named(table: _Table, ids: np.ndarray) -> Counter:
+    counts = np.bincount(ids, minlength=len(table.names))
+    return Counter({table.names[i]: int(counts[i]) for i in np.flatnonzero(counts) if i})
+
+
+def _days(ordinals: np.ndarray) -> Counter:
+    values, counts = np.unique(ordinals[ordinals > 0], return_counts=True)
+    return Counter({date.fromordinal(int(v)): int(n) for v, n in zip(values, counts)})
+
+
+def timeline(table: _Table, docs: np.ndarray, span=(None, None)) -> Timeline:
     """Matches and all articles per day, month or year, over the matches' date range."""
-    matched = Counter(table.days[d] for d in docnums if table.days[d] and not table.guessed[d])
-    undated = len(docnums) - sum(matched.values())
+    matched = _days(table.days[docs][~table.guessed[docs]])
+    undated = len(docs) - sum(matched.values())
     if not matched:
         return Timeline("month", (), undated)
     first, last = _range(matched, table.dated, span)
@@ -119,30 +138,36 @@ def timeline(table: _Table, docnums: Collection[int], span=(None, None)) -> Time
 
 
 def _table(ix, searcher) -> _Table:
-    """The table for the searcher's generation, built on first use and kept per index."""
+    """The table for the searcher's generation, built on first use (by one thread: the
+    others wait for it) and kept per index."""
     generation = searcher.reader().generation()
     table = _tables.get(ix)
     if table is None or table.generation != generation:
-        table = _build_table(searcher, generation)
-        _tables[ix] = table
+        with _building:
+            table = _tables.get(ix)
+            if table is None or table.generation != generation:
+                table = _tables[ix] = _build_table(searcher, generation)
     return table
 
 
 def _build_table(searcher, generation: int) -> _Table:
     size = searcher.doc_count_all()
-    sources, people, days = [""] * size, [()] * size, [None] * size
-    guessed, dated = bytearray(size), Counter()
-    names: dict[str, str] = {}  # one string object per distinct name
+    numbers: dict[str, int] = {"": 0}
+    sources, days = np.zeros(size, np.int32), np.zeros(size, np.int64)
+    guessed = np.zeros(size, dtype=bool)
+    people_docs, people = [], []
     for docnum, fields in searcher.reader().iter_docs():
-        sources[docnum] = names.setdefault(fields.get("source") or "", fields.get("source") or "")
-        people[docnum] = tuple(names.setdefault(p, p) for p in fields.get("person", "").split(",") if p)
+        sources[docnum] = numbers.setdefault(fields.get("source") or "", len(numbers))
+        for name in filter(None, fields.get("person", "").split(",")):
+            people_docs.append(docnum)
+            people.append(numbers.setdefault(name, len(numbers)))
         published = fields.get("published")
         if isinstance(published, datetime):
-            days[docnum] = published.date()
+            days[docnum] = published.toordinal()
             guessed[docnum] = bool(fields.get("published_guess"))
-            if not guessed[docnum]:
-                dated[days[docnum]] += 1
-    return _Table(generation, sources, people, days, guessed, dated)
+    dated = _days(days[~guessed])
+    return _Table(generation, list(numbers), sources, np.array(people_docs, np.int64), np.array(people, np.int32),
+                  days, guessed, dated)
 
 
 def _top(counter: Counter) -> tuple[Count, ...]:

@@ -33,6 +33,8 @@ LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
 IN_FLIGHT = 3  # files per worker read ahead of the writer
+GZIP_RATIO = 4  # what news text in a .gz file unpacks to, about
+IN_FLIGHT_BYTES = 24 * 2**20  # and at most this much input (but always one file): large files come one by one
 ANALYZE_UP_TO = 200  # articles in a file analysed in its worker; larger files in the writer
 PR_SET_PDEATHSIG = 1
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
@@ -169,13 +171,15 @@ def reindex(
 def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
     """The index's own record of the files it was built from.
 
-    Article hashes come from the index's columns; file fingerprints and rejections from
-    files.json, trusted only when it names the index's current commit (else every file
-    counts as changed).
+    files.json holds each file's fingerprint, rejections and articles' hashes, trusted only
+    when it names the index's current commit; else the articles come from the index's
+    columns (slower to read) and every file counts as changed.
     """
     recorded = read_json(index_dir / FILES_FILE)
     records = recorded.get("files", {}) if recorded.get("generation") == ix.latest_generation() else {}
-    files = {key: IndexedFile(r["hash"], {}, tuple(r["rejected"]), tuple(r.get("duplicates", ()))) for key, r in records.items()}
+    if records and all("articles" in r for r in records.values()):
+        return {key: _indexed_file(r, r["articles"]) for key, r in records.items()}
+    files = {key: _indexed_file(r, {}) for key, r in records.items()}
     with ix.reader() as reader:
         if reader.doc_count() == 0:
             return files
@@ -183,6 +187,10 @@ def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
         for docnum in reader.all_doc_ids():
             files.setdefault(keys[docnum], IndexedFile("")).articles[ids[docnum]] = hashes[docnum]
     return files
+
+
+def _indexed_file(record: dict, articles: dict[str, str]) -> IndexedFile:
+    return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())))
 
 
 def _fingerprint(path: Path) -> str:
@@ -217,13 +225,26 @@ def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers:
         yield from map(_read_one, jobs)
         return
     with get_context("fork").Pool(workers, initializer=_worker_setup) as pool:
-        pending: deque = deque()
-        for job in jobs:  # a few files in flight: memory follows them, not the corpus
-            pending.append(pool.apply_async(_read_one, (job,)))
-            if len(pending) >= IN_FLIGHT * workers:
-                yield pending.popleft().get()
+        pending: deque = deque()  # (result, bytes): a few files in flight, so memory follows them
+        flying = 0
+        for job in jobs:
+            size = _size(job[0])
+            while pending and (len(pending) >= IN_FLIGHT * workers or flying + size > IN_FLIGHT_BYTES):
+                result, done = pending.popleft()
+                flying -= done
+                yield result.get()
+            pending.append((pool.apply_async(_read_one, (job,)), size))
+            flying += size
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft()[0].get()
+
+
+def _size(path: Path) -> int:
+    """A file's size as read: gzip files count several times their size on disk."""
+    try:
+        return path.stat().st_size * (GZIP_RATIO if path.suffix == ".gz" else 1)
+    except OSError:
+        return 0
 
 
 class _Reindex:
@@ -232,7 +253,7 @@ class _Reindex:
     def __init__(self, ix, known: dict[str, IndexedFile], full: bool, progress):
         self.ix, self.known, self.full, self.progress = ix, known, full, progress
         self.report = ReindexReport()
-        self.records: dict[str, dict] = {}  # file key -> fingerprint and rejections, for files.json
+        self.records: dict[str, dict] = {}  # file key -> fingerprint, rejections and articles, for files.json
         self.seen_ids: set[str] = set()
         self.seen_content: dict[str, str] = {}
         self.writer = None
@@ -267,7 +288,8 @@ class _Reindex:
         return changed
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
-        self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates)}
+        self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates),
+                             "articles": dict(old.articles)}
         self.report.rejected += [(str(path), reason) for reason in old.rejected]
         self.report.unchanged += len(old.articles)
         self.report.duplicates += len(old.duplicates)
@@ -305,7 +327,8 @@ class _Reindex:
         old = self.known.get(key, IndexedFile("")).articles
         statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
         repeated = [d["content_hash"] for d, status in zip(documents, statuses) if status == "duplicate"]
-        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": repeated}
+        kept = {d["id"]: d["content_hash"] for d, status in zip(documents, statuses) if status != "duplicate"}
+        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": repeated, "articles": kept}
         current = {article.id for article in outcome.articles}
         self._remove({i: h for i, h in old.items() if i not in current})
         entry["outcome"] = "rejected" if outcome.rejected else "read"

@@ -7,13 +7,13 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, GtLtPlugin, MultifieldParser, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from search.explain import explain as in_words
-from search.facets import Facets, count_facets
 from search.indexer import open_index
 from search.periods import period
 from search.ranking import Ranking, half_life_days, one_per_word, rank_query
@@ -21,8 +21,10 @@ from search.schema import BOOSTS, FIELD_ALIASES
 from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive
 from search.snippets import query_terms, snippet
 from search.spelling import did_you_mean
-from search.vectorized import search as ranked_search
 from search.why import explain_hit
+
+if TYPE_CHECKING:
+    from search.facets import Facets
 
 SORTS = {"relevance": None, "newest": True, "oldest": False}  # name -> reverse order by date
 MAX_QUERY_LENGTH = 1000  # characters; longer queries are pastes gone wrong, and slow to parse
@@ -236,6 +238,10 @@ def search(
     `facets=True` also counts sources, people and dates over every match (the web's side
     panel and chart); it costs a pass over the matches, so the CLI leaves it off.
     """
+    from search.vectorized import (
+        search as ranked_search,  # here: NumPy's import is a cost a reindex need not pay
+    )
+
     started = time.perf_counter()
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise QueryError(f"Pages start at 1 and hold 1 to {MAX_PAGE_SIZE} results.")
@@ -255,6 +261,10 @@ def search(
         suggestion = did_you_mean(searcher, parsed, text)
         counts = None
         if facets:
+            from search.facets import (
+                count_facets,  # NumPy, loaded by the first search that counts
+            )
+
             span = (date_bound(date_from), date_bound(date_to, end=True))
             counts = count_facets(ix, searcher, ranked.docs.tolist(), span)
     took = (time.perf_counter() - started) * 1000

@@ -10,6 +10,7 @@ a time, so every query ranks as Whoosh would rank it (tests/test_vectorized.py c
 """
 from __future__ import annotations
 
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, newest_published
@@ -55,93 +56,110 @@ class Ranked:
 
 
 class Segment:
-    """One segment reader's postings, field lengths and columns as arrays, read on first use."""
+    """One segment's postings, field lengths and columns as arrays, read on first use and
+    shared by every reader of the segment (a server has one per thread). The reader that
+    asks does the reading: a thread's reader may close while others go on."""
 
     def __init__(self, reader):
-        self.reader = reader
+        self.size = reader.doc_count_all()
         self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
+        self._lock = threading.Lock()
         self._postings: OrderedDict = OrderedDict()
         self._kept = 0
         self._infos: dict = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray | None] = {}
 
-    def postings(self, field: str, text: bytes) -> Matches:
+    def postings(self, reader, field: str, text: bytes) -> Matches:
         """The term's articles and weights (how often it occurs), deleted articles left out."""
         key = (field, text)
-        if key in self._postings:
-            self._postings.move_to_end(key)
-            return self._postings[key]
-        found = self._read(field, text)
-        self._postings[key] = found
-        self._kept += len(found.ids)
-        while self._kept > POSTINGS_KEPT and len(self._postings) > 1:
-            self._kept -= len(self._postings.popitem(last=False)[1].ids)
+        with self._lock:
+            if key in self._postings:
+                self._postings.move_to_end(key)
+                return self._postings[key]
+        found = self._read(reader, field, text)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._kept += len(found.ids)
+            while self._kept > POSTINGS_KEPT and len(self._postings) > 1:
+                self._kept -= len(self._postings.popitem(last=False)[1].ids)
         return found
 
-    def info(self, field: str, text: bytes):
+    def info(self, reader, field: str, text: bytes):
         """The term's statistics and place in this segment (None if absent), looked up once:
         Whoosh's term dictionary is searched in Python."""
         key = (field, text)
         if key not in self._infos:
-            if len(self._infos) >= TERMS_KEPT:
-                self._infos.clear()
             try:
-                self._infos[key] = self.reader._terms.term_info(field, text)
+                found = reader._terms.term_info(field, text)
             except TermNotFound:
-                self._infos[key] = None
+                found = None
+            with self._lock:
+                if len(self._infos) >= TERMS_KEPT:
+                    self._infos.clear()
+                self._infos[key] = found
+            return found
         return self._infos[key]
 
-    def doc_frequency(self, field: str, text: bytes) -> int:
-        info = self.info(field, text)
+    def doc_frequency(self, reader, field: str, text: bytes) -> int:
+        info = self.info(reader, field, text)
         return info.doc_frequency() if info else 0
 
-    def _read(self, field: str, text: bytes) -> Matches:
-        info = self.info(field, text)
+    def _read(self, reader, field: str, text: bytes) -> Matches:
+        info = self.info(reader, field, text)
         if info is None:
             return Matches.none()
-        terms = self.reader._terms
-        leaf = terms._codec.postings_reader(terms._postfile, info, self.reader.schema[field].format, term=(field, text))
+        terms = reader._terms
+        leaf = terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format, term=(field, text))
         ids, weights = _blocks(leaf) if isinstance(leaf, W3LeafMatcher) else _one_by_one(leaf)
         if len(self.deleted):
             keep = ~np.isin(ids, self.deleted, assume_unique=True)
             ids, weights = ids[keep], weights[keep]
         return Matches(ids, weights)
 
-    def lengths(self, field: str) -> np.ndarray:
+    def lengths(self, reader, field: str) -> np.ndarray:
         """Every article's length in the field, as Whoosh stores it (one byte, approximate)."""
         if field not in self._lengths:
-            column = self.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            raw = np.zeros(self.reader.doc_count_all(), np.uint8)
+            column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            raw = np.zeros(self.size, np.uint8)
             if column is not None:
                 data = np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
                 raw[: len(data)] = data[: len(raw)]
             self._lengths[field] = LENGTHS[raw]
         return self._lengths[field]
 
-    def column(self, field: str) -> np.ndarray | None:
+    def column(self, reader, field: str) -> np.ndarray | None:
         """A numeric column (publication dates) as int64, or None if the field has none."""
         if field not in self._columns:
             values = None
-            if self.reader.has_column(field):
-                column = self.reader.column_reader(field, translate=False)
-                values = np.array(list(column), dtype=np.int64)
+            if reader.has_column(field):
+                values = np.array(list(reader.column_reader(field, translate=False)), dtype=np.int64)
             self._columns[field] = values
         return self._columns[field]
 
     def live(self) -> np.ndarray:
         """Every article not deleted."""
-        every = np.arange(self.reader.doc_count_all(), dtype=np.int64)
+        every = np.arange(self.size, dtype=np.int64)
         return np.setdiff1d(every, self.deleted, assume_unique=True) if len(self.deleted) else every
 
-_SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # segment key -> its arrays
+_HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> the arrays it keeps alive
+_REGISTRY = threading.Lock()
 
 
 def segment(reader) -> Segment:
-    """The arrays of a segment reader; a reindex brings new readers, and so new arrays."""
-    found = _SEGMENTS.get(reader)
+    """The arrays of a segment, shared by its readers: a segment is known by its id (random,
+    and a segment never changes but for deletions) and its deleted articles."""
+    found = _HELD.get(reader)
     if found is None:
-        found = _SEGMENTS[reader] = Segment(reader)
+        key = (reader.segment().segment_id(), reader.doc_count_all(), reader.deleted_docs_set)
+        with _REGISTRY:
+            found = _SHARED.get(key)
+            if found is None:
+                found = _SHARED[key] = Segment(reader)
+            _HELD[reader] = found
     return found
 
 
@@ -180,13 +198,14 @@ class Scorer:
         self.top, self.leaf, self.deadline = top, leaf, deadline
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
-        self.segment = segment(leaf.reader())
-        self.everywhere = [segment(each.reader()) for each, _ in top.leaf_searchers()]
+        self.reader = leaf.reader()
+        self.segment = segment(self.reader)
+        self.everywhere = [(segment(each.reader()), each.reader()) for each, _ in top.leaf_searchers()]
         self.cut = False
 
     def doc_frequency(self, field: str, text: bytes) -> int:
         """Articles holding the term in the whole index (deleted ones too, as Whoosh counts)."""
-        return sum(each.doc_frequency(field, text) for each in self.everywhere)
+        return sum(arrays.doc_frequency(reader, field, text) for arrays, reader in self.everywhere)
 
     def score(self, q: wq.Query) -> Matches:
         kind = type(q)
@@ -209,7 +228,7 @@ class Scorer:
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             live = self.segment.live()
             return Matches(live, np.full(len(live), float(q.boost)))
-        if kind is wq.DateRange and q.constantscore and self.segment.column(q.fieldname) is not None:
+        if kind is wq.DateRange and q.constantscore and self.segment.column(self.reader, q.fieldname) is not None:
             return self.date_range(q)
         return self.one_by_one(q)
 
@@ -222,10 +241,10 @@ class Scorer:
         weight = idf(parent.doc_count_all(), frequency) * q.boost
         counts = []
         for term, text in terms:
-            found = self.segment.postings(term.fieldname, text)
+            found = self.segment.postings(self.reader, term.fieldname, text)
             if len(found.ids):
                 average, b = parent.avg_field_length(term.fieldname) or 1, self.model.b(term.fieldname)
-                norm = 1 - b + b * self.segment.lengths(term.fieldname)[found.ids] / average
+                norm = 1 - b + b * self.segment.lengths(self.reader, term.fieldname)[found.ids] / average
                 counts.append(Matches(found.ids, term.boost * found.values / norm))
         total = union(counts)
         return Matches(total.ids, weight * (total.values * (k1 + 1) / (total.values + k1)))
@@ -233,12 +252,12 @@ class Scorer:
     def term(self, field: str, text) -> Matches:
         """ranking.FieldScorer's BM25 of one term in one field."""
         text = self.top.schema[field].to_bytes(text)
-        found = self.segment.postings(field, text)
+        found = self.segment.postings(self.reader, field, text)
         if not len(found.ids):
             return found
         weight = idf(self.top.doc_count_all(), self.doc_frequency(field, text))
         average, b, k1 = self.top.avg_field_length(field) or 1, self.model.b(field), self.model.k1
-        length = self.segment.lengths(field)[found.ids]
+        length = self.segment.lengths(self.reader, field)[found.ids]
         tf = found.values
         return Matches(found.ids, weight * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average))))
 
@@ -256,7 +275,7 @@ class Scorer:
 
     def date_range(self, q: wq.DateRange) -> Matches:
         """Publication dates compared in their column; a range scores its boost, as in Whoosh."""
-        dates = self.segment.column(q.fieldname)
+        dates = self.segment.column(self.reader, q.fieldname)
         keep = dates > 0
         if q.start is not None:
             keep &= dates > q.start if q.startexcl else dates >= q.start
@@ -329,7 +348,7 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
         ids.append(found.ids + offset)
         scores.append(_decayed(searcher, scorer, found))
         if sortedby:
-            column = scorer.segment.column(sortedby)
+            column = scorer.segment.column(scorer.reader, sortedby)
             keys.append(column[found.ids] if column is not None else np.zeros(len(found.ids), np.int64))
     ids = np.concatenate(ids) if ids else Matches.none().ids
     scores = np.concatenate(scores) if scores else Matches.none().values
@@ -356,7 +375,7 @@ def _best(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
 def _decayed(searcher, scorer: Scorer, found: Matches) -> np.ndarray:
     """Ranking.final over arrays: scores halve with each half-life of age."""
     model = scorer.model
-    dates = scorer.segment.column("published") if model.half_life else None
+    dates = scorer.segment.column(scorer.reader, "published") if model.half_life else None
     if dates is None or not len(found.ids):
         return found.values
     published = dates[found.ids]

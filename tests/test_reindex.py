@@ -68,6 +68,23 @@ def test_touching_a_file_without_changing_it_reads_nothing(folder, tmp_path):
     assert search.reindex([folder], index_dir).counts()["unchanged"] == 5
 
 
+def test_what_the_index_holds_comes_from_files_json_or_else_its_columns(folder, tmp_path):
+    """files.json names each file's articles, so a reindex need not read the index's
+    columns; a files.json without them (or from another commit) falls back to the columns."""
+    index_dir = tmp_path / "index"
+    search.reindex([folder], index_dir)
+    recorded = json.loads((index_dir / "files.json").read_text())
+    assert all(len(r["articles"]) == 1 for r in recorded["files"].values())
+    for record in recorded["files"].values():
+        del record["articles"]
+    (index_dir / "files.json").write_text(json.dumps(recorded))
+    write_article(folder, 1, extra="with a correction")
+    (folder / "story-0002.txt").unlink()
+    report = search.reindex([folder], index_dir)
+    assert (report.updated, report.unchanged, report.removed) == (1, 3, 1)
+    assert ids(index_dir) == {i for r in json.loads((index_dir / "files.json").read_text())["files"].values() for i in r["articles"]}
+
+
 def test_duplicates_are_counted_not_indexed_twice(folder, tmp_path):
     (folder / "copy.txt").write_bytes((folder / "story-0003.txt").read_bytes())
     report = search.reindex([folder], tmp_path / "index")

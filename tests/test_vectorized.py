@@ -111,11 +111,20 @@ def test_only_the_best_are_kept_ties_to_the_lower_number(corpus_index):
         assert vectorized.search(searcher, q, 3).top == everything.top[:3]
 
 
+def test_searchers_of_one_segment_share_its_arrays(corpus_index):
+    """A server has a searcher per thread: the arrays are read once for all of them."""
+    ix = search.open_index(corpus_index)
+    with ix.searcher() as one, ix.searcher() as two:
+        assert one.reader() is not two.reader()
+        assert vectorized.segment(one.reader().leaf_readers()[0][0]) is vectorized.segment(two.reader().leaf_readers()[0][0])
+
+
 def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch):
     monkeypatch.setattr(vectorized, "POSTINGS_KEPT", 5)
     ix = search.open_index(corpus_index)
     with ix.searcher() as searcher:
-        arrays = Segment(searcher.reader().leaf_readers()[0][0])
+        reader = searcher.reader().leaf_readers()[0][0]
+        arrays = Segment(reader)
         for word in (b"harbour", b"bridg", b"flood", b"strike"):
-            arrays.postings("body", word)
+            arrays.postings(reader, "body", word)
         assert arrays._kept <= 5 or len(arrays._postings) == 1
