@@ -85,7 +85,9 @@ def matching_articles(
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort)
 
     def articles() -> Iterator[Article]:
-        from search.vectorized import search as ranked_search  # NumPy loads with the first search
+        from search.vectorized import (
+            search as ranked_search,  # NumPy loads with the first search
+        )
 
         with ix.searcher(weighting=Ranking()) as searcher:
             for docnum, _ in ranked_search(searcher, parsed, None, time_limit=None, **options).top:

@@ -85,6 +85,7 @@ class _Table:
 
     generation: int
     names: list[str]  # 0 is "" (no source)
+    alphabetical: np.ndarray  # each name's place in case-blind alphabetical order
     sources: np.ndarray
     people_docs: np.ndarray
     people: np.ndarray
@@ -106,17 +107,12 @@ def count_facets(ix, searcher, docnums: Collection[int], span=(None, None)) -> F
     chosen[docs] = True
     days = _days(table.days[docs])
     return Facets(
-        sources=_top(_named(table, table.sources[docs])),
-        people=_top(_named(table, table.people[chosen[table.people_docs]])),
+        sources=_top(table, table.sources[docs]),
+        people=_top(table, table.people[chosen[table.people_docs]]),
         years=_by_period(days, _year),
         months=_by_period(days, _month),
         timeline=timeline(table, docs, span),
     )
-
-
-def _named(table: _Table, ids: np.ndarray) -> Counter:
-    counts = np.bincount(ids, minlength=len(table.names))
-    return Counter({table.names[i]: int(counts[i]) for i in np.flatnonzero(counts) if i})
 
 
 def _days(ordinals: np.ndarray) -> Counter:
@@ -166,13 +162,23 @@ def _build_table(searcher, generation: int) -> _Table:
             days[docnum] = published.toordinal()
             guessed[docnum] = bool(fields.get("published_guess"))
     dated = _days(days[~guessed])
-    return _Table(generation, list(numbers), sources, np.array(people_docs, np.int64), np.array(people, np.int32),
+    names = list(numbers)
+    alphabetical = np.empty(len(names), np.int64)
+    alphabetical[sorted(range(len(names)), key=lambda i: names[i].lower())] = np.arange(len(names))
+    return _Table(generation, names, alphabetical, sources, np.array(people_docs, np.int64), np.array(people, np.int32),
                   days, guessed, dated)
 
 
-def _top(counter: Counter) -> tuple[Count, ...]:
-    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0].lower()))
-    return tuple(Count(value, count) for value, count in ranked[:TOP])
+def _top(table: _Table, ids: np.ndarray) -> tuple[Count, ...]:
+    """The TOP names among ids, most frequent first, ties in alphabetical order."""
+    counts = np.bincount(ids, minlength=len(table.names))
+    counts[0] = 0  # no source
+    found = np.flatnonzero(counts)
+    if len(found) > TOP:  # only those that can make the top: at least the TOP-th count
+        floor = np.partition(counts[found], len(found) - TOP)[len(found) - TOP]
+        found = found[counts[found] >= floor]
+    ranked = found[np.lexsort((table.alphabetical[found], -counts[found]))][:TOP]
+    return tuple(Count(table.names[i], int(counts[i])) for i in ranked)
 
 
 def _by_period(days: Counter, key: Callable[[date], str]) -> tuple[Count, ...]:

@@ -363,10 +363,14 @@ class _Reindex:
 
     def _writer(self):
         """One writer in this process; Whoosh's own sub-process writers would inherit its
-        lock and outlive a killed reindex, so the parallel work is reading, not writing."""
+        lock and outlive a killed reindex, so the parallel work is reading, not writing.
+
+        Segments are written as separate files, not Whoosh's default single compound file:
+        every reader of a compound file copies it whole into memory (a server has one
+        reader per thread: 2.9 GB instead of 120 MB on news50k)."""
         if self.writer is None:
             try:
-                self.writer = self.ix.writer(limitmb=128)
+                self.writer = self.ix.writer(limitmb=128, compound=False)
             except LockError:
                 raise ReindexRunning(f"another process is writing to {self.ix.storage.folder}/") from None
         return self.writer

@@ -4,8 +4,8 @@ from __future__ import annotations
 import copy
 import re
 import time
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from search.indexer import open_index
 from search.periods import period
 from search.ranking import Ranking, half_life_days, one_per_word, rank_query
 from search.schema import BOOSTS, FIELD_ALIASES
-from search.serving import MAX_DEPTH, TIME_LIMIT, check_expensive
+from search.serving import MAX_DEPTH, TIME_LIMIT, SharedIndex, check_expensive
 from search.snippets import query_terms, snippet
 from search.spelling import did_you_mean
 from search.why import explain_hit
@@ -237,17 +237,37 @@ def search(
 
     `facets=True` also counts sources, people and dates over every match (the web's side
     panel and chart); it costs a pass over the matches, so the CLI leaves it off.
-    """
-    from search.vectorized import (
-        search as ranked_search,  # here: NumPy's import is a cost a reindex need not pay
-    )
 
+    A SharedIndex remembers recent results of its current commit: a repeated search is
+    answered from memory (with its own took_ms).
+    """
     started = time.perf_counter()
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise QueryError(f"Pages start at 1 and hold 1 to {MAX_PAGE_SIZE} results.")
     if page * page_size > MAX_DEPTH:
         raise QueryError(f"Results can be paged {MAX_DEPTH:,} deep: narrow the search, or export all matches.")
     ix = open_index(index) if isinstance(index, (str, Path)) else index
+    asked = dict(text=text, source=source, person=person, date_from=date_from, date_to=date_to, sort=sort, page=page,
+                 page_size=page_size, boosts=boosts, facets=facets, time_limit=time_limit, recency=recency,
+                 explain=explain)
+    key = (date.today(), *((name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+                           for name, value in asked.items()))  # today: relative dates move with it
+    remembered = ix.recall(key) if isinstance(ix, SharedIndex) else None
+    if remembered is not None:
+        return replace(remembered, took_ms=(time.perf_counter() - started) * 1000)
+    result, generation = _search(ix, **asked)
+    if isinstance(ix, SharedIndex) and result.notice is None:
+        ix.remember(key, generation, result)
+    return replace(result, took_ms=(time.perf_counter() - started) * 1000)
+
+
+def _search(ix, text, source, person, date_from, date_to, sort, page, page_size, boosts, facets, time_limit, recency,
+            explain) -> tuple[SearchResult, int]:
+    """search() itself: the result, and the commit generation it was found in."""
+    # NumPy's import is a cost a reindex need not pay: it comes with the first search.
+    from search.facets import count_facets
+    from search.vectorized import search as ranked_search
+
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
     half_life = recency_half_life(recency, parsed, sort, date_from, date_to)
     with ix.searcher(weighting=Ranking(half_life=half_life)) as searcher:
@@ -259,17 +279,12 @@ def search(
             for docnum, score in ranked.top[(page - 1) * page_size :]
         )
         suggestion = did_you_mean(searcher, parsed, text)
-        counts = None
-        if facets:
-            from search.facets import (
-                count_facets,  # NumPy, loaded by the first search that counts
-            )
-
-            span = (date_bound(date_from), date_bound(date_to, end=True))
-            counts = count_facets(ix, searcher, ranked.docs.tolist(), span)
-    took = (time.perf_counter() - started) * 1000
-    return SearchResult(text, str(parsed), ranked.total, page, page_size, hits, took, in_words(parsed, text), suggestion,
-                        counts, ranked.notice)
+        span = (date_bound(date_from), date_bound(date_to, end=True))
+        counts = count_facets(ix, searcher, ranked.docs, span) if facets else None
+        generation = searcher.reader().generation()
+    result = SearchResult(text, str(parsed), ranked.total, page, page_size, hits, 0.0, in_words(parsed, text),
+                          suggestion, counts, ranked.notice)
+    return result, generation
 
 
 def recency_half_life(recency, parsed: wq.Query, sort: str, date_from, date_to) -> float | None:

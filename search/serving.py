@@ -3,6 +3,7 @@ that keep one expensive query from holding a worker."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ TIME_LIMIT = 2.0  # seconds a query may spend collecting hits before it is cut o
 MAX_DEPTH = 1000  # results a query may page through; /export streams everything
 MAX_TERMS = 60  # words and expanded patterns in one query
 MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are not
+RESULTS_KEPT = 1024  # recent search results a SharedIndex remembers for its current commit
 
 
 class SharedIndex:
@@ -24,6 +26,8 @@ class SharedIndex:
         self.ix = open_index(index_dir)
         self.schema = self.ix.schema  # Whoosh re-reads it from disk at each ask
         self._local = threading.local()
+        self._results: OrderedDict = OrderedDict()  # (generation, search key) -> result
+        self._results_lock = threading.Lock()
 
     def __getattr__(self, name):
         return getattr(self.ix, name)
@@ -41,6 +45,20 @@ class SharedIndex:
             yield local.searcher  # kept open for this thread's next request
         finally:
             local.depth = depth
+
+    def recall(self, key):
+        """A result remembered for this search key at the latest commit, or None."""
+        with self._results_lock:
+            found = self._results.get((self.ix.latest_generation(), key))
+            if found is not None:
+                self._results.move_to_end((self.ix.latest_generation(), key))
+            return found
+
+    def remember(self, key, generation: int, result) -> None:
+        with self._results_lock:
+            self._results[(generation, key)] = result
+            while len(self._results) > RESULTS_KEPT:
+                self._results.popitem(last=False)
 
     def _fresh(self, current):
         """This thread's searcher on the latest commit; refresh() reuses the readers of

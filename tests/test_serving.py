@@ -86,3 +86,22 @@ def test_the_real_server_picks_up_a_reindex_without_restart(harbour, tmp_path):
         server.terminate()
         _, log = server.communicate(timeout=10)
     assert "GET /api/search?q=lighthouse 200" in log and " ms" in log
+
+
+def test_segments_are_separate_files(harbour):
+    """Whoosh copies a compound segment file whole into memory for every reader, and a
+    server has a reader per thread: the index is written as separate files instead."""
+    assert not list(harbour.glob("*.seg")) and list(harbour.glob("*.pst"))
+
+
+def test_a_shared_index_remembers_results_until_a_commit(harbour, tmp_path):
+    shared = SharedIndex(harbour)
+    first = search.search(shared, "harbour crane", page_size=5)
+    again = search.search(shared, "harbour crane", page_size=5)
+    assert again.hits is first.hits and again.took_ms < first.took_ms
+    assert search.search(shared, "harbour crane", page_size=6).hits is not first.hits  # another search
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Harbour crane sold", "body": "The harbour crane was sold."}))
+    search.reindex([extra.parent], harbour)
+    after = search.search(shared, "harbour crane", page_size=5)
+    assert after.total == first.total + 1 and after.hits[0].title == "Harbour crane sold"
