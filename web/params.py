@@ -5,7 +5,9 @@ bookmarked and shared, and every link on a page is the current URL with one chan
 """
 from __future__ import annotations
 
-from flask import request, url_for
+from urllib.parse import quote_plus, urlencode
+
+from flask import g, request, url_for
 
 import search
 
@@ -13,6 +15,7 @@ import search
 STATE = {"q": "text", "source": "source", "person": "person", "from": "date_from", "to": "date_to",
          "sort": "sort", "recency": "recency", "page": "page"}
 FILTERS = ("source", "person", "from", "to")
+URL_SAFE = "!$'()*,/:;?@"  # left as they are in a query string, as Flask's url_for leaves them
 
 
 def search_args(page_size: int) -> dict:
@@ -37,8 +40,11 @@ def has_search() -> bool:
 
 
 def current() -> dict:
-    """The search state of this request, in link order, empty values left out."""
-    return {key: request.args[key] for key in STATE if request.args.get(key)}
+    """The search state of this request, in link order, empty values left out (read once
+    per request: a results page builds a hundred links from it)."""
+    if "search_state" not in g:
+        g.search_state = {key: request.args[key] for key in STATE if request.args.get(key)}
+    return dict(g.search_state)
 
 
 def url_with(changes: dict | None = None, endpoint: str = "morgue.index_page", **more) -> str:
@@ -56,7 +62,16 @@ def url_with(changes: dict | None = None, endpoint: str = "morgue.index_page", *
             state.pop(key, None)
         else:
             state[key] = value
-    return url_for(endpoint, **{key: state[key] for key in STATE if key in state})
+    query = urlencode({key: state[key] for key in STATE if key in state}, safe=URL_SAFE, quote_via=quote_plus)
+    return _path(endpoint) + (f"?{query}" if query else "")
+
+
+def _path(endpoint: str) -> str:
+    """The endpoint's path, built once per request (Flask's url_for is slow per link)."""
+    paths = g.setdefault("paths", {})
+    if endpoint not in paths:
+        paths[endpoint] = url_for(endpoint)
+    return paths[endpoint]
 
 
 def _page(text: str) -> int:
