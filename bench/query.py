@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -39,6 +42,7 @@ import search  # noqa: E402
 QUERIES = 300
 CLIENTS = 8
 HTTP_SECONDS = 60
+DISTINCT = 50_000  # queries drawn for the runs that should not repeat one
 
 
 def percentiles(samples: list[float]) -> dict:
@@ -129,17 +133,50 @@ def free_port() -> int:
 
 
 def load(base: str, path: str, queries: list[str], seconds: float) -> dict:
-    """CLIENTS threads requesting path?q=... back to back on 127.0.0.1 for a bounded time."""
+    """CLIENTS clients requesting path?q=... back to back on 127.0.0.1 for a bounded time:
+    wrk when it is installed (it leaves the cores to the server), else Python threads."""
+    urls = [f"{path}?q={urllib.parse.quote(q)}" for q in queries]
+    return wrk_load(base, urls, seconds) if shutil.which("wrk") else python_load(base, urls, seconds)
+
+
+WRK_SCRIPT = """
+local paths, n = {}, 0
+for line in io.lines(os.getenv("MORGUE_PATHS")) do paths[#paths + 1] = line end
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %d, "errors": %d, "non_2xx": %d, "p50": %.2f, "p95": %.2f, "p99": %.2f}\\n',
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk_load(base: str, urls: list[str], seconds: float) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        script, paths = Path(folder) / "load.lua", Path(folder) / "paths.txt"
+        script.write_text(WRK_SCRIPT)
+        paths.write_text("\n".join(urls) + "\n")
+        out = subprocess.run(["wrk", "-t2", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", str(script), base],
+                             capture_output=True, text=True, env={**os.environ, "MORGUE_PATHS": str(paths)}, check=True).stdout
+    row = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
+    errors = row.pop("errors") + row.pop("non_2xx")
+    return {"requests_per_s": round(row.pop("requests") / seconds, 1), "errors": errors, "client": "wrk", **row}
+
+
+def python_load(base: str, urls: list[str], seconds: float) -> dict:
     deadline = time.monotonic() + seconds
     latencies, errors, lock = [], [0], threading.Lock()
 
     def client(offset: int) -> None:
         n = offset
         while time.monotonic() < deadline:
-            url = f"{base}{path}?q={urllib.parse.quote(queries[n % len(queries)])}"
             started = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=30) as response:
+                with urllib.request.urlopen(base + urls[n % len(urls)], timeout=30) as response:
                     response.read()
                     ok = response.status == 200
             except Exception:
@@ -154,10 +191,12 @@ def load(base: str, path: str, queries: list[str], seconds: float) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"requests_per_s": round(len(latencies) / seconds, 1), "errors": errors[0], **percentiles(latencies)}
+    return {"requests_per_s": round(len(latencies) / seconds, 1), "errors": errors[0], "client": "python",
+            **percentiles(latencies)}
 
 
-def http_benchmark(morgue_index: Path, inputs: list[Path], queries: list[str], seconds: float) -> dict:
+def http_benchmark(morgue_index: Path, inputs: list[Path], titles: list[str], seconds: float) -> dict:
+    queries = draw_queries(titles)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(morgue_index), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -169,10 +208,14 @@ def http_benchmark(morgue_index: Path, inputs: list[Path], queries: list[str], s
                 break
             except Exception:
                 time.sleep(0.1)
-        results = {f"idle {path}": load(base, path, queries, seconds) for path in ("/api/search", "/")}
+        distinct = draw_queries(titles, DISTINCT)  # hardly a query twice: no help from remembered results
+        results = {"idle /api/search": load(base, "/api/search", queries, seconds),
+                   "idle /api/search, distinct queries": load(base, "/api/search", distinct, seconds),
+                   "idle /": load(base, "/", queries, seconds)}
         reindex = subprocess.Popen([sys.executable, "-m", "search", "reindex", *map(str, inputs), "--index",
                                     str(morgue_index), "--full", "-q"], stdout=subprocess.DEVNULL)
         results["during reindex /api/search"] = load(base, "/api/search", queries, seconds)
+        results["during reindex /api/search, distinct queries"] = load(base, "/api/search", distinct[::-1], seconds)
         reindex.wait()
         return results
     finally:
@@ -204,7 +247,7 @@ def main() -> None:
     for name, row in latencies.items():
         print(f"{name:>7}: p50 {row['p50']} ms, p95 {row['p95']} ms, p99 {row['p99']} ms", flush=True)
     if not args.skip_http:
-        for name, row in http_benchmark(morgue_index, inputs, queries, args.seconds).items():
+        for name, row in http_benchmark(morgue_index, inputs, [title for title, _ in docs], args.seconds).items():
             print(f"HTTP {name}: {json.dumps(row)}", flush=True)
     print(json.dumps(latencies))
 

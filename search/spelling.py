@@ -15,6 +15,8 @@ from whoosh import query as wq
 from whoosh.spelling import ListCorrector
 from whoosh.support.levenshtein import damerau_levenshtein as distance
 
+from search.analysis import STOP
+
 WORD_FIELDS = ("title", "body", "people")  # fields whose terms come from words a user types
 CANDIDATES = 10  # index terms looked at per unknown word and field
 MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
@@ -47,7 +49,7 @@ def _unknown_words(searcher, parsed) -> dict[tuple[int, int], dict[str, str]]:
         start, end = getattr(token, "startchar", None), getattr(token, "endchar", None)
         if start is None or end is None or token.fieldname not in WORD_FIELDS:
             continue
-        if (token.fieldname, token.text) in reader:
+        if (token.fieldname, token.text) in reader or token.text in STOP:  # a stop word is no typo
             known.add((start, end))
         else:
             spans.setdefault((start, end), {})[token.fieldname] = token.text

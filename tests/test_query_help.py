@@ -63,6 +63,8 @@ def test_a_publication_range_narrows_the_words(archive):
     ('person:"Elena Vraga"', 'person:"Elena Varga"'),
     ("bridge", None),
     ("xq", None),
+    ("strike with THIS bridge", None),  # stop words are not in the index, and are no typos
+    ("strike with the brige", "strike with the bridge"),
 ])
 def test_unknown_words_are_respelled_as_written_in_the_archive(archive, typed, suggestion):
     assert search.search(archive, typed).suggestion == suggestion
