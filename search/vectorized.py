@@ -269,9 +269,27 @@ class Scorer:
         words = intersection([self.term(q.fieldname, word) for word in q.words])
         if not len(words.ids):
             return words
-        matcher = q.matcher(self.leaf, self.context)
-        ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else Matches.none().ids
-        return _subset(words, np.isin(words.ids, ids, assume_unique=True)).times(q.boost)
+        return _subset(words, self.in_a_row(q.fieldname, q.words, words.ids)).times(q.boost)
+
+    def in_a_row(self, field: str, words: list[str], candidates: np.ndarray) -> np.ndarray:
+        """Which candidates hold the words one after another: each word's positions there,
+        shifted back by its place in the phrase, must meet."""
+        schema = self.top.schema[field]
+        matchers = [self.reader.postings(field, schema.to_bytes(word)) for word in words]
+        keep = np.zeros(len(candidates), dtype=bool)
+        for n, doc in enumerate(candidates.tolist()):
+            starts = None
+            for place, matcher in enumerate(matchers):
+                matcher.skip_to(doc)
+                shifted = {position - place for position in matcher.value_as("positions")}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            keep[n] = bool(starts)
+            if self.deadline and n % 256 == 255 and time.monotonic() > self.deadline:
+                self.cut = True
+                break
+        return keep
 
     def date_range(self, q: wq.DateRange) -> Matches:
         """Publication dates compared in their column; a range scores its boost, as in Whoosh."""

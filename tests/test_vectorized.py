@@ -128,3 +128,17 @@ def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch)
         for word in (b"harbour", b"bridg", b"flood", b"strike"):
             arrays.postings(reader, "body", word)
         assert arrays._kept <= 5 or len(arrays._postings) == 1
+
+
+def test_phrases_match_words_in_a_row_as_whoosh_does(make_index):
+    index_dir = make_index([
+        {"title": "Bora Bora", "body": "A trip to Bora Bora, then bora again and Bora."},
+        {"title": "Ferry", "body": "The harbour ferry sails; a ferry to the harbour; harbour, ferry."},
+        {"title": "Crane", "body": "The old harbour crane sails in the old crane harbour."},
+    ])
+    ix = search.open_index(index_dir)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        for text in ('"bora bora"', '"harbour ferry"', '"ferry harbour"', '"old harbour crane"', '"crane harbour"',
+                     '"harbour crane sails"', '"sails harbour"'):
+            q = parse_query(text, ix.schema)
+            assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
