@@ -5,7 +5,7 @@
 
 news50k is bbc + the Reuters-21578, AG News and 20 Newsgroups JSON Lines of ../shared/corpora
 (50,249 documents); news50k-x4 is four copies of it with new ids and titles. For each set it
-prints docs/s of both, the ratio, peak RSS (the process tree), index size, the no-op reindex
+prints docs/s of both, the ratio, peak RSS and PSS (the process tree), index size, the no-op reindex
 time as a share of the full one, and the time to reindex one changed file. The last line is
 one JSON object with every number.
 """
@@ -68,10 +68,12 @@ def documents(paths: list[Path]):
 
 
 class PeakRss:
-    """Samples the summed RSS of a process and its children until stopped."""
+    """Samples a process and its children until stopped: the peak of their summed RSS, and
+    of their summed PSS (shared pages counted once, split between the processes sharing them:
+    what the tree takes of the machine's memory; summed RSS counts a shared page per process)."""
 
     def __init__(self, pid: int):
-        self.pid, self.peak, self.running = pid, 0, True
+        self.pid, self.peak, self.peak_pss, self.running = pid, 0, 0, True
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
@@ -87,24 +89,27 @@ class PeakRss:
             todo += map(int, children)
         return pids
 
-    def _rss(self, pid: int) -> int:
+    @staticmethod
+    def _memory(pid: int) -> tuple[int, int]:
+        """(RSS, PSS) in bytes, 0 for a process that has gone."""
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
+            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
         except OSError:
-            pass
-        return 0
+            return 0, 0
+        value = lambda key: next((int(line.split()[1]) * 1024 for line in lines if line.startswith(key + ":")), 0)  # noqa: E731
+        return value("Rss"), value("Pss")
 
     def _sample(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(map(self._rss, self._tree())))
+            samples = [self._memory(pid) for pid in self._tree()]
+            self.peak = max(self.peak, sum(rss for rss, _ in samples))
+            self.peak_pss = max(self.peak_pss, sum(pss for _, pss in samples))
             time.sleep(0.05)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self.running = False
         self.thread.join()
-        return self.peak
+        return self.peak, self.peak_pss
 
 
 def size(folder: Path) -> int:
@@ -128,8 +133,8 @@ def baseline(paths: list[Path], index_dir: Path) -> dict:
     return {"docs": len(docs), "seconds": round(seconds, 2), "docs_per_s": round(len(docs) / seconds, 1), "index_mb": round(size(index_dir) / 2**20, 1)}
 
 
-def morgue(paths: list[Path], index_dir: Path, *options: str) -> tuple[float, int, str]:
-    """Runs `morgue reindex` as a user would; returns seconds, peak RSS and the summary line."""
+def morgue(paths: list[Path], index_dir: Path, *options: str) -> tuple[float, tuple[int, int], str]:
+    """Runs `morgue reindex` as a user would; returns seconds, peak (RSS, PSS) and the summary line."""
     command = [sys.executable, "-m", "search", "reindex", *map(str, paths), "--index", str(index_dir), "-q", *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -154,7 +159,8 @@ def run_set(name: str, paths: list[Path], work: Path) -> dict:
         "morgue": {
             "seconds": round(seconds, 2),
             "docs_per_s": round(plain["docs"] / seconds, 1),
-            "peak_rss_mb": round(peak / 2**20),
+            "peak_rss_mb": round(peak[0] / 2**20),
+            "peak_pss_mb": round(peak[1] / 2**20),
             "index_mb": round(size(index_dir) / 2**20, 1),
             "noop_seconds": round(noop, 2),
             "noop_share": round(noop / seconds, 4),
@@ -187,7 +193,7 @@ def main() -> None:
             row = results[name]
             print(f"{name}: {row['whoosh']['docs']} docs; whoosh {row['whoosh']['docs_per_s']} docs/s, "
                   f"morgue {row['morgue']['docs_per_s']} docs/s (x{row['ratio']}), peak RSS "
-                  f"{row['morgue']['peak_rss_mb']} MB, index {row['morgue']['index_mb']} MB "
+                  f"{row['morgue']['peak_rss_mb']} MB (PSS {row['morgue']['peak_pss_mb']} MB), index {row['morgue']['index_mb']} MB "
                   f"(whoosh {row['whoosh']['index_mb']} MB), no-op {row['morgue']['noop_share']:.1%}, "
                   f"one file {row['morgue']['one_changed_file_seconds']} s", flush=True)
     print(json.dumps(results))

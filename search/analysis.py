@@ -58,13 +58,17 @@ def _snowball():
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=500_000)
+WORDS_KEPT = 100_000  # words memoized by stem() and fold(): news repeats most of its words,
+# and a rare word is rare; every process of a reindex keeps its own memo
+
+
+@lru_cache(maxsize=WORDS_KEPT)
 def stem(word: str) -> str:
     """NLTK's Snowball stemmer, memoized: per call it is slow, and news repeats its words."""
     return _snowball().stem(word)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=WORDS_KEPT)
 def fold(word: str) -> str:
     """ "Afghanistan’s" -> "afghanistan", "don't" -> "dont", "José" -> "jose" (already lowercase)."""
     if not word.isascii():

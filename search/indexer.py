@@ -33,6 +33,7 @@ LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
 IN_FLIGHT = 3  # files per worker read ahead of the writer
+WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 GZIP_RATIO = 4  # what news text in a .gz file unpacks to, about
 IN_FLIGHT_BYTES = 24 * 2**20  # and at most this much input (but always one file): large files come one by one
 ANALYZE_UP_TO = 200  # articles in a file analysed in its worker; larger files in the writer
@@ -370,7 +371,7 @@ class _Reindex:
         reader per thread: 2.9 GB instead of 120 MB on news50k)."""
         if self.writer is None:
             try:
-                self.writer = self.ix.writer(limitmb=128, compound=False)
+                self.writer = self.ix.writer(limitmb=WRITER_MB, compound=False)
             except LockError:
                 raise ReindexRunning(f"another process is writing to {self.ix.storage.folder}/") from None
         return self.writer

@@ -101,7 +101,7 @@ class Lexicon:
         the list lacks."""
         known = self._memo.get(low)
         if known is None:
-            if len(self._memo) > 200_000:
+            if len(self._memo) > 100_000:
                 self._memo.clear()  # bounded: a long indexing run meets ever new words
             known = self._inflected(low) or any(
                 self._inflected(us) for us in (pattern.sub(repl, low) for pattern, repl in _BRITISH) if us != low
