@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -205,13 +206,15 @@ def _terminal_snippet(snippet: str) -> str:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+@click.option("--workers", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 64),
+              help="Server processes: Python runs one thread at a time in each.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Requests each process serves at once.")
 @click.option("--debug", is_flag=True, help="Flask's development server, with reloading and tracebacks: never in production.")
-def serve(index_dir, host, port, threads, debug):
+def serve(index_dir, host, port, workers, threads, debug):
     """Serve the search page, article pages and the JSON API over HTTP.
 
-    Runs the waitress WSGI server and logs one line per request. A reindex while it
-    runs is picked up at its commit, without a restart.
+    Runs gunicorn with worker processes and threads, and logs one line per request. A
+    reindex while it runs is picked up at its commit, without a restart.
 
     \b
     Example:
@@ -229,9 +232,9 @@ def serve(index_dir, host, port, threads, debug):
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    from waitress import serve as waitress_serve
+    from web.server import Server
 
-    waitress_serve(app, host=host, port=port, threads=threads, ident="morgue")
+    Server(app, host, port, workers, threads).run()
 
 
 @cli.command()

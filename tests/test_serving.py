@@ -1,5 +1,5 @@
 """Serving: guards against expensive queries, searchers reused across requests and
-refreshed on commit, and the real server (waitress) picking up a reindex."""
+refreshed on commit, and the real server (gunicorn) picking up a reindex."""
 from __future__ import annotations
 
 import json

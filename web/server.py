@@ -1,0 +1,52 @@
+"""`morgue serve` in production: gunicorn with worker processes, threads in each.
+
+Python runs one thread at a time in a process, so a search server uses its cores only
+with several processes. Each worker opens the index and warms it (the facet table, the
+search modules) before it takes a request, so the first visitors do not wait for that.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+LOG = logging.getLogger("morgue.server")
+
+
+class Server(BaseApplication):
+    """The Flask app served by gunicorn's threaded workers, configured from the CLI."""
+
+    def __init__(self, app: Flask, host: str, port: int, workers: int, threads: int):
+        self.app = app
+        self.settings = {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 120,  # a worker silent this long is restarted: warming a large index takes a while
+            "graceful_timeout": 10,
+            "loglevel": "warning",  # requests are logged by the app, one line each
+            "post_worker_init": warm,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app
+
+
+def warm(worker) -> None:
+    """Opens the index in a new worker and counts facets once (building their table)."""
+    import search
+    from web.views import get_index
+
+    app = worker.wsgi
+    try:
+        with app.app_context():
+            search.search(get_index(), "", facets=True)
+    except Exception as error:  # a worker that cannot warm still serves, and says why per request
+        LOG.warning("could not warm the index: %s", error)
