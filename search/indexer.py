@@ -163,7 +163,7 @@ def reindex(
         changed = run.skip_unchanged(files)
         run.write(_read_files(changed, now, csv_columns, workers or os.cpu_count() or 1))
         run.report.seconds = time.perf_counter() - started
-        _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records})
+        _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records}, compact=True)
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
         _write_meta(index_dir, run.report, paths)
     return run.report
@@ -406,10 +406,12 @@ def read_meta(index_dir: str | Path) -> dict:
     return read_json(Path(index_dir) / META_FILE)
 
 
-def _write_json(path: Path, data: dict) -> None:
-    """Writes whole or not at all: a reader never sees half a file."""
+def _write_json(path: Path, data: dict, compact: bool = False) -> None:
+    """Writes whole or not at all: a reader never sees half a file. `compact` for files
+    only the program reads."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, **({"separators": (",", ":")} if compact else {"indent": 1}))
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 

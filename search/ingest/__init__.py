@@ -7,6 +7,7 @@ one bad file never stops a run.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -15,29 +16,32 @@ from datetime import datetime
 from pathlib import Path
 
 from search.extract import find_dates, find_people, link_across
-from search.ingest.dateline import dateline_date
-from search.ingest import csvfile, feed, htmlpage, jsonfile, reuters, textfile
 from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
+from search.ingest.dateline import dateline_date
 from search.model import Article
 
 __all__ = ["FileOutcome", "IngestError", "Source", "decode", "enrich", "find_files", "read_file"]
 
-
-def _decoded(read: Callable) -> Callable:
-    """A reader of text as a reader of bytes."""
-    return lambda data, source: read(decode(data), source)
-
-
-# Format (content.sniff's answer) -> reader(bytes, Source) -> (articles, reasons for the parts dropped).
+# Format (content.sniff's answer) -> the module and function that read it, and whether that
+# function takes text (else bytes: an HTML page or an XML feed declares its own encoding).
+# Each reader is imported on first use: a daily reindex of a few text files need not load
+# lxml, feedparser and the rest.
 READERS = {
-    "text": _decoded(textfile.read),
-    "json": _decoded(jsonfile.read_json),
-    "jsonl": _decoded(jsonfile.read_jsonl),
-    "csv": _decoded(csvfile.read),
-    "reuters": _decoded(reuters.read),
-    "html": htmlpage.read,  # bytes: the page may declare its own charset
-    "feed": feed.read,  # bytes: the XML declares its own encoding
+    "text": ("textfile", "read", True),
+    "json": ("jsonfile", "read_json", True),
+    "jsonl": ("jsonfile", "read_jsonl", True),
+    "csv": ("csvfile", "read", True),
+    "reuters": ("reuters", "read", True),
+    "html": ("htmlpage", "read", False),
+    "feed": ("feed", "read", False),
 }
+
+
+def _read(kind: str, data: bytes, source: Source):
+    """The format's reader on data: (articles, reasons for the parts dropped)."""
+    module, function, takes_text = READERS[kind]
+    read = getattr(importlib.import_module(f"search.ingest.{module}"), function)
+    return read(decode(data), source) if takes_text else read(data, source)
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
 
@@ -125,7 +129,7 @@ def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOut
     try:
         data, name, problems = unpack(data, source.path.name)
         kind = sniff(data, Path(name).suffix)
-        drafts, more = READERS[kind](data, source)
+        drafts, more = _read(kind, data, source)
         problems = [_one_line(p) for p in problems + list(more)]
         if not drafts:
             return FileOutcome(path, reason=_summary(problems), problems=tuple(problems))
