@@ -48,10 +48,11 @@ class SharedIndex:
 
     def recall(self, key):
         """A result remembered for this search key at the latest commit, or None."""
+        where = (self.ix.latest_generation(), key)
         with self._results_lock:
-            found = self._results.get((self.ix.latest_generation(), key))
+            found = self._results.get(where)
             if found is not None:
-                self._results.move_to_end((self.ix.latest_generation(), key))
+                self._results.move_to_end(where)
             return found
 
     def remember(self, key, generation: int, result) -> None:
