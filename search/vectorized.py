@@ -20,9 +20,10 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
+from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
 
-from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, newest_published
+from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, length_norm, newest_published, saturate
 
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 TERMS_KEPT = 200_000  # term lookups cached per segment
@@ -194,13 +195,13 @@ class Scorer:
     """Scores a query in one segment: the top searcher gives the statistics (IDF, average
     lengths over the whole index), the leaf searcher the postings."""
 
-    def __init__(self, top, leaf, deadline: float | None):
+    def __init__(self, top, leaf, everywhere: list, deadline: float | None):
         self.top, self.leaf, self.deadline = top, leaf, deadline
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
         self.reader = leaf.reader()
         self.segment = segment(self.reader)
-        self.everywhere = [(segment(each.reader()), each.reader()) for each, _ in top.leaf_searchers()]
+        self.everywhere = everywhere  # (arrays, reader) of every segment, for index-wide statistics
         self.cut = False
 
     def doc_frequency(self, field: str, text: bytes) -> int:
@@ -243,11 +244,11 @@ class Scorer:
         for term, text in terms:
             found = self.segment.postings(self.reader, term.fieldname, text)
             if len(found.ids):
-                average, b = parent.avg_field_length(term.fieldname) or 1, self.model.b(term.fieldname)
-                norm = 1 - b + b * self.segment.lengths(self.reader, term.fieldname)[found.ids] / average
+                lengths = self.segment.lengths(self.reader, term.fieldname)[found.ids]
+                norm = length_norm(lengths, parent.avg_field_length(term.fieldname), self.model.b(term.fieldname))
                 counts.append(Matches(found.ids, term.boost * found.values / norm))
         total = union(counts)
-        return Matches(total.ids, weight * (total.values * (k1 + 1) / (total.values + k1)))
+        return Matches(total.ids, weight * saturate(total.values, k1))
 
     def term(self, field: str, text) -> Matches:
         """ranking.FieldScorer's BM25 of one term in one field."""
@@ -256,10 +257,9 @@ class Scorer:
         if not len(found.ids):
             return found
         weight = idf(self.top.doc_count_all(), self.doc_frequency(field, text))
-        average, b, k1 = self.top.avg_field_length(field) or 1, self.model.b(field), self.model.k1
         length = self.segment.lengths(self.reader, field)[found.ids]
-        tf = found.values
-        return Matches(found.ids, weight * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average))))
+        average = self.top.avg_field_length(field) or 1
+        return Matches(found.ids, bm25(weight, found.values, length, average, self.model.b(field), self.model.k1))
 
     def phrase(self, q: wq.Phrase) -> Matches:
         """Whoosh finds the articles with the words in a row; their score is the sum of the
@@ -353,11 +353,13 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
     returns what it found by then, with a notice."""
     deadline = time.monotonic() + time_limit if time_limit else None
     ids, scores, keys, cut = [], [], [], False
-    for leaf, offset in searcher.leaf_searchers():
+    leaves = searcher.leaf_searchers()
+    everywhere = [(segment(leaf.reader()), leaf.reader()) for leaf, _ in leaves]
+    for leaf, offset in leaves:
         if deadline and time.monotonic() > deadline:
             cut = True
             break
-        scorer = Scorer(searcher, leaf, deadline)
+        scorer = Scorer(searcher, leaf, everywhere, deadline)
         found = scorer.score(q)
         if filter_q is not None and len(found.ids):
             allowed = scorer.score(filter_q)
