@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from search.ingest import FileOutcome, find_files, read_file
+from search.ingest import EMPTY, FileOutcome, Part, find_files, jsonl_parts, read_file, read_part
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, PRE_ANALYZED, analyze, build_schema
@@ -32,11 +32,11 @@ META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
-IN_FLIGHT = 3  # files per worker read ahead of the writer
+IN_FLIGHT = 3  # files (or parts of one) per worker read ahead of the writer
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 GZIP_RATIO = 4  # what news text in a .gz file unpacks to, about
 IN_FLIGHT_BYTES = 24 * 2**20  # and at most this much input (but always one file): large files come one by one
-ANALYZE_UP_TO = 200  # articles in a file analysed in its worker; larger files in the writer
+ANALYZE_UP_TO = 200  # articles in a whole file analysed in its worker; larger files in the writer
 PR_SET_PDEATHSIG = 1
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
 
@@ -85,6 +85,18 @@ class IndexedFile:
     articles: dict[str, str] = field(default_factory=dict)
     rejected: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()  # content hashes of the articles it repeats
+
+
+@dataclass
+class _FileInWork:
+    """What the parts of one file read so far have given (a file read whole: one part)."""
+
+    path: str
+    problems: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)  # new, updated, unchanged or duplicate, per article
+    repeated: list[str] = field(default_factory=list)  # content hashes of its duplicates
+    kept: dict[str, str] = field(default_factory=dict)  # article id -> content hash
+    current: set[str] = field(default_factory=set)  # ids of all its articles
 
 
 def date_words(value: str) -> str:
@@ -201,13 +213,23 @@ def _fingerprint(path: Path) -> str:
         return ""
 
 
-def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict]]:
-    """Reads one file and prepares its articles' documents, analysis included but for
-    files of many articles: their analysed form would be several times their text."""
-    path, key, file_hash, now, csv_columns = job
-    outcome = read_file(path, key, now, csv_columns=csv_columns)
-    analyzed = len(outcome.articles) <= ANALYZE_UP_TO
-    return key, file_hash, outcome, [to_document(a, key, analyzed) for a in outcome.articles]
+def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
+    """Reads one file, or one part of a large JSON Lines file, and prepares its articles'
+    documents, analysis included but for whole files of many articles: their analysed form
+    would be several times their text."""
+    path, key, file_hash, now, csv_columns, part, last = job
+    outcome = read_file(path, key, now, csv_columns=csv_columns) if part is None else read_part(path, key, part, now)
+    analyzed = part is not None or len(outcome.articles) <= ANALYZE_UP_TO
+    return key, file_hash, outcome, [to_document(a, key, analyzed) for a in outcome.articles], last
+
+
+def _jobs(changed: list[tuple[Path, str, str]], now, csv_columns) -> list[tuple]:
+    """A job per changed file, or per part of a large JSON Lines file (the last part says so)."""
+    jobs = []
+    for path, key, file_hash in changed:
+        parts = jsonl_parts(path) or [None]
+        jobs += [(path, key, file_hash, now, csv_columns, part, n == len(parts)) for n, part in enumerate(parts, 1)]
+    return jobs
 
 
 def _worker_setup() -> None:
@@ -221,7 +243,7 @@ def _worker_setup() -> None:
 
 def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers: int) -> Iterator[tuple]:
     """Reads and analyses changed files, in worker processes when there are many, in batches."""
-    jobs = [(path, key, file_hash, now, csv_columns) for path, key, file_hash in changed]
+    jobs = _jobs(changed, now, csv_columns)
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         yield from map(_read_one, jobs)
         return
@@ -229,7 +251,7 @@ def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers:
         pending: deque = deque()  # (result, bytes): a few files in flight, so memory follows them
         flying = 0
         for job in jobs:
-            size = _size(job[0])
+            size = _size(job[0], job[5])
             while pending and (len(pending) >= IN_FLIGHT * workers or flying + size > IN_FLIGHT_BYTES):
                 result, done = pending.popleft()
                 flying -= done
@@ -240,8 +262,10 @@ def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers:
             yield pending.popleft()[0].get()
 
 
-def _size(path: Path) -> int:
-    """A file's size as read: gzip files count several times their size on disk."""
+def _size(path: Path, part: Part | None) -> int:
+    """A job's size as read: gzip files count several times their size on disk."""
+    if part is not None:
+        return part.end - part.start
     try:
         return path.stat().st_size * (GZIP_RATIO if path.suffix == ".gz" else 1)
     except OSError:
@@ -257,6 +281,7 @@ class _Reindex:
         self.records: dict[str, dict] = {}  # file key -> fingerprint, rejections and articles, for files.json
         self.seen_ids: set[str] = set()
         self.seen_content: dict[str, str] = {}
+        self.in_work: dict[str, _FileInWork] = {}  # file key -> its parts read so far
         self.writer = None
 
     def _tick(self) -> None:
@@ -306,9 +331,10 @@ class _Reindex:
         try:
             if self.full:
                 self._writer()  # a full rebuild commits even when no article is left
-            for key, file_hash, outcome, documents in outcomes:
-                self._apply(key, file_hash, outcome, documents)
-                self._tick()
+            for key, file_hash, outcome, documents, last in outcomes:
+                self._apply(key, file_hash, outcome, documents, last)
+                if last:
+                    self._tick()
             for key in set(self.known) - set(self.records):
                 self._remove(self.known[key].articles)
             if self.writer is not None:
@@ -317,23 +343,35 @@ class _Reindex:
             self._cancel()
             raise
 
-    def _apply(self, key: str, file_hash: str, outcome: FileOutcome, documents: list[dict]) -> None:
-        entry: dict = {"path": outcome.path}
+    def _apply(self, key: str, file_hash: str, outcome: FileOutcome, documents: list[dict], last: bool) -> None:
+        """Writes a file's articles, or a part's; the file is accounted for with its last part."""
+        work = self.in_work.pop(key, None) or _FileInWork(outcome.path)
         # One line per part that did not become an article; a rejected file counts once
         # per bad part (each bad CSV row), or once when it is bad as a whole.
-        problems = list(outcome.problems) or ([outcome.reason] if outcome.rejected else [])
-        self.report.rejected += [(outcome.path, p) for p in problems]
-        if problems:
-            entry["rejected"] = problems
+        work.problems += list(outcome.problems) or ([outcome.reason] if outcome.rejected else [])
         old = self.known.get(key, IndexedFile("")).articles
-        statuses = [self._article(a, d, old) for a, d in zip(outcome.articles, documents)]
-        repeated = [d["content_hash"] for d, status in zip(documents, statuses) if status == "duplicate"]
-        kept = {d["id"]: d["content_hash"] for d, status in zip(documents, statuses) if status != "duplicate"}
-        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": repeated, "articles": kept}
-        current = {article.id for article in outcome.articles}
-        self._remove({i: h for i, h in old.items() if i not in current})
-        entry["outcome"] = "rejected" if outcome.rejected else "read"
-        entry["articles"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+        for article, document in zip(outcome.articles, documents):
+            status = self._article(article, document, old)
+            work.statuses.append(status)
+            if status == "duplicate":
+                work.repeated.append(document["content_hash"])
+            else:
+                work.kept[document["id"]] = document["content_hash"]
+            work.current.add(article.id)
+        if last:
+            self._finish(key, file_hash, work, old)
+        else:
+            self.in_work[key] = work
+
+    def _finish(self, key: str, file_hash: str, work: _FileInWork, old: dict[str, str]) -> None:
+        """Records a file read whole, removes the articles it no longer holds, logs it."""
+        problems = work.problems or ([] if work.statuses else [EMPTY])
+        self.report.rejected += [(work.path, p) for p in problems]
+        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": work.repeated, "articles": work.kept}
+        self._remove({i: h for i, h in old.items() if i not in work.current})
+        entry: dict = {"path": work.path, **({"rejected": problems} if problems else {})}
+        entry["outcome"] = "read" if work.statuses else "rejected"
+        entry["articles"] = {s: work.statuses.count(s) for s in sorted(set(work.statuses))}
         self.report.log.append(entry)
 
     def _article(self, article: Article, document: dict, old: dict[str, str]) -> str:

@@ -67,6 +67,39 @@ def test_jsonl_people_given_in_the_file_reach_the_article(tmp_path):
 
 # CSV --------------------------------------------------------------------------------------
 
+def jsonl_lines(count: int) -> list[bytes]:
+    lines = [json.dumps({"title": f"Story {n}", "body": f"Caf\u00e9 report number {n} on the harbour."}).encode()
+             for n in range(count)]
+    lines[7] = b'{"title": "broken'  # a bad line and a blank one, numbered as in the whole file
+    lines[12] = b""
+    return lines
+
+
+def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch):
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(jsonl_lines(40)) + b"\r\n")
+    whole = read(path)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    parts = search.ingest.jsonl_parts(path)
+    assert len(parts) > 5 and parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
+    read_parts = [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+    assert [a for o in read_parts for a in o.articles] == list(whole.articles)
+    assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["malformed JSON at line 8: "
+                                                                                    "Unterminated string starting at"]
+    assert not any(o.rejected for o in read_parts)
+
+
+def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    data = b"\n".join(jsonl_lines(40)) + b"\n"
+    (tmp_path / "small.jsonl").write_bytes(data[:200])
+    (tmp_path / "list.json").write_text(json.dumps([{"title": "t", "body": "b" * 50}] * 40))
+    (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "wide.jsonl").write_bytes(data.decode().encode("utf-16"))
+    assert [search.ingest.jsonl_parts(p) for p in sorted(tmp_path.iterdir())] == [[], [], [], []]
+
+
 def test_csv_with_a_header_and_a_bad_row(tmp_path):
     path = tmp_path / "items.csv"
     path.write_text('Headline,Text,Date,Site\n"Dock strike ends","Crews return, and ships sail.",2024-07-11,Northern Wire\n,,2024-07-12,\n'

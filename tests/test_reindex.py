@@ -219,3 +219,42 @@ def test_a_file_holding_a_duplicate_is_not_read_again_for_unrelated_changes(fold
     log = json.loads((index_dir / "reindex-log.json").read_text())
     (entry,) = [e for e in log["files"] if e["path"].endswith("zz-copy.txt")]
     assert entry["outcome"] == "unchanged" and entry["articles"] == {"duplicate": 1}
+
+
+def write_dump(folder: Path, count: int, changed: int | None = None) -> Path:
+    lines = [json.dumps({"url": f"https://example.org/{n}", "title": f"Dump story {n}",
+                         "body": f"Report {n}: " + " ".join(WORDS[(n + i) % len(WORDS)] for i in range(30))
+                         + (" with a correction" if n == changed else "")}) for n in range(count)]
+    path = folder / "dump.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
+    """Parts are read by worker processes (there are more than enough to start them) and
+    the file is accounted for once, as when it is read whole."""
+    write_dump(folder, 150)
+    whole = search.reindex([folder], tmp_path / "whole")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 1000)
+    index_dir = tmp_path / "parts"
+    in_parts = search.reindex([folder], index_dir, workers=2)
+    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155}
+    assert ids(index_dir) == ids(tmp_path / "whole")
+    log = json.loads((index_dir / "reindex-log.json").read_text())
+    assert [e["articles"] for e in log["files"] if e["path"].endswith("dump.jsonl")] == [{"new": 150}]
+    write_dump(folder, 140, changed=3)
+    again = search.reindex([folder], index_dir, workers=2)
+    assert counts(again) == {"new": 0, "updated": 1, "unchanged": 144, "removed": 10, "duplicates": 0, "rejected": 0}
+    assert search.search(index_dir, "correction").total == 1 and len(ids(index_dir)) == 145
+
+
+def test_a_jsonl_file_whose_parts_hold_no_article_is_rejected_once(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 100)
+    (folder / "blank.jsonl").write_text("{}\n" + "\n" * 400)
+    (folder / "broken.jsonl").write_text("[1]\n" * 100)
+    (folder / "empty.jsonl").write_text(" \n" * 400)
+    report = search.reindex([folder], tmp_path / "index")
+    rejected = {name: [r for p, r in report.rejected if p.endswith(f"{name}.jsonl")] for name in ("blank", "broken", "empty")}
+    assert rejected["blank"] == ["line 1: no title or body field (it has: none)"]
+    assert rejected["broken"] == [f"line {n}: expected an object, found list" for n in range(1, 101)]
+    assert rejected["empty"] == ["empty: no article found"] and report.new == 5

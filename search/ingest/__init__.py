@@ -20,7 +20,8 @@ from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
 from search.ingest.dateline import dateline_date
 from search.model import Article
 
-__all__ = ["FileOutcome", "IngestError", "Source", "decode", "enrich", "find_files", "read_file"]
+__all__ = ["EMPTY", "FileOutcome", "IngestError", "Part", "Source", "decode", "enrich", "find_files", "jsonl_parts",
+           "read_file", "read_part"]
 
 # Format (content.sniff's answer) -> the module and function that read it, and whether that
 # function takes text (else bytes: an HTML page or an XML feed declares its own encoding).
@@ -37,11 +38,14 @@ READERS = {
 }
 
 
-def _read(kind: str, data: bytes, source: Source):
+def _read(kind: str, data: bytes, source: Source, **options):
     """The format's reader on data: (articles, reasons for the parts dropped)."""
     module, function, takes_text = READERS[kind]
     read = getattr(importlib.import_module(f"search.ingest.{module}"), function)
-    return read(decode(data), source) if takes_text else read(data, source)
+    return read(decode(data), source, **options) if takes_text else read(data, source, **options)
+
+PART_BYTES = 1 << 20  # a JSON Lines file larger than this is read in parts of about this size
+EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
 
@@ -61,6 +65,15 @@ class Source:
         """Stable id: the URL when there is one, else the file's key and the position in it."""
         basis = url or f"{self.key}#{position}"
         return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Whole lines of a JSON Lines file: bytes [start, end), the first of them line `first_line`."""
+
+    start: int
+    end: int
+    first_line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +136,59 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOutcome:
+def jsonl_parts(path: Path) -> list[Part]:
+    """A large JSON Lines file cut at line ends into parts of about PART_BYTES, so that
+    worker processes share its work and none holds all of it; [] for any other file."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
+            return []
+        data = path.read_bytes()
+        if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")) or sniff(data, path.suffix) != "jsonl":
+            return []  # UTF-16 and gzip cannot be cut at a byte; other formats are read whole
+    except (OSError, IngestError):
+        return []
+    parts, start, line = [], 0, 1
+    while start < len(data):
+        cut = data.find(b"\n", start + PART_BYTES - 1)
+        end = len(data) if cut < 0 else cut + 1
+        parts.append(Part(start, end, line))
+        chunk = data[start:end]  # line ends counted as decode() makes them: \r\n, \r or \n
+        line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+        start = end
+    return parts if len(parts) > 1 else []
+
+
+def read_part(path: Path, key: str, part: Part, now: datetime | None = None) -> FileOutcome:
+    """One part of a JSON Lines file (see jsonl_parts), read as read_file reads a whole file:
+    article ids and line numbers are the same. A part without articles is not a rejection:
+    the file is, when none of its parts has any."""
+    try:
+        mtime = datetime.fromtimestamp(path.stat().st_mtime)
+        with path.open("rb") as file:
+            file.seek(part.start)
+            data = file.read(part.end - part.start)
+    except OSError as error:
+        return FileOutcome(str(path), reason=f"unreadable: {error.strerror or error}")
+    source = Source(path, key, now or mtime, "--now" if now else "file time")
+    return _outcome(str(path), data, source, mtime, part)
+
+
+def _outcome(path: str, data: bytes, source: Source, mtime: datetime, part: Part | None = None) -> FileOutcome:
     """Unpack, sniff, read, enrich; every way this can fail ends in a one-line reason."""
     kind = "file"
     try:
-        data, name, problems = unpack(data, source.path.name)
-        kind = sniff(data, Path(name).suffix)
-        drafts, more = _read(kind, data, source)
+        if part is None:
+            data, name, problems = unpack(data, source.path.name)
+            kind = sniff(data, Path(name).suffix)
+            drafts, more = _read(kind, data, source)
+        else:
+            kind, problems = "jsonl", []
+            drafts, more = _read(kind, data, source, first_line=part.first_line)
         problems = [_one_line(p) for p in problems + list(more)]
         if not drafts:
-            return FileOutcome(path, reason=_summary(problems), problems=tuple(problems))
+            reason = "" if part else _summary(problems)
+            return FileOutcome(path, reason=reason, problems=tuple(problems))
         drafts = [d if d.published else _date_from_page(d, mtime) for d in drafts]
         return FileOutcome(path, enrich_all(drafts, linked=kind == "text"), problems=tuple(problems))
     except IngestError as error:
@@ -145,7 +201,7 @@ def _outcome(path: str, data: bytes, source: Source, mtime: datetime) -> FileOut
 def _summary(problems: list[str]) -> str:
     """The reason for a file none of whose parts became an article."""
     if not problems:
-        return "empty: no article found"
+        return EMPTY
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     return problems[0] + more
 

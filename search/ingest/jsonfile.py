@@ -24,10 +24,11 @@ def read_json(text: str, source) -> tuple[list[Article], list[str]]:
     return _articles(enumerate(_items(data), start=1), source, "item")
 
 
-def read_jsonl(text: str, source) -> tuple[list[Article], list[str]]:
-    """One article object per line; a bad line is reported and the others still count."""
+def read_jsonl(text: str, source, first_line: int = 1) -> tuple[list[Article], list[str]]:
+    """One article object per line; a bad line is reported and the others still count.
+    `first_line` numbers the lines of a part of a file as in the whole."""
     items, problems = [], []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:
