@@ -16,7 +16,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from search.explain import explain as in_words
 from search.indexer import open_index
 from search.periods import period
-from search.ranking import Ranking, half_life_days, one_per_word, rank_query
+from search.ranking import Ranking, WordQuery, half_life_days, one_per_word, rank_query
 from search.schema import BOOSTS, FIELD_ALIASES
 from search.serving import MAX_DEPTH, TIME_LIMIT, SharedIndex, check_expensive
 from search.snippets import query_terms, snippet
@@ -33,6 +33,10 @@ PUBLISHED_RANGE = re.compile(r"published:\s*(?:\[[^\]]*\]?|[<>]=?\s*\S+)", re.IG
 STRAY_COMPARISON = re.compile(r"(?<!:)[<>]")  # < and > compare only right after a field
 QUESTION_MARK = re.compile(r"(?<!\w)\?|\?(?!\w)")  # a "?" not inside a word ends a question
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+PLAIN_QUERY = re.compile(r" *[A-Za-z0-9]+(?: +[A-Za-z0-9]+)* *")  # words of letters and digits, spaces
+PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+WORDS_KEPT = 50_000  # plain words whose analysis in each field is remembered
 
 
 class QueryError(ValueError):
@@ -108,6 +112,9 @@ def parse_query(text: str, schema, boosts: dict[str, float] | None = None) -> wq
         )
     if not text.strip():
         return wq.Every()
+    plain = plain_query(text, schema, boosts or BOOSTS)
+    if plain is not None:
+        return plain
     try:
         return tighten_or_groups(rank_query(parser(schema, boosts or BOOSTS).parse(tidy(text), normalize=False)))
     except Exception as error:  # Whoosh raises bare Exceptions, e.g. for an unreadable date
@@ -130,6 +137,60 @@ def parser(schema, boosts: dict[str, float]) -> MultifieldParser:
         built.add_plugin(DateParserPlugin(free=False))
         _PARSERS[key] = (schema, built)  # the schema kept alive, so its id stays its own
     return _PARSERS[key][1]
+
+
+def plain_query(text: str, schema, boosts: dict[str, float]) -> wq.Query | None:
+    """The parse of plain words (letters and digits between spaces, no operators), built
+    directly, or None for any other query: the same query as the parser's and rank_query's,
+    in a fraction of their time. Each word is a WordQuery of its terms in the boosted
+    fields; a word typed twice counts twice."""
+    if not PLAIN_QUERY.fullmatch(text):
+        return None
+    words: dict[tuple, WordQuery] = {}
+    for match in PLAIN_WORD.finditer(text):
+        terms = _word_terms(schema, boosts, match.group(), match.span())
+        if terms is None:
+            return None
+        key = tuple((t.fieldname, t.text, t.boost) for t in terms)
+        if key in words:
+            words[key].boost += 1.0
+        else:
+            words[key] = WordQuery(terms)
+    parts = list(words.values())
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _word_terms(schema, boosts: dict[str, float], word: str, span: tuple[int, int]) -> list[wq.Term] | None:
+    """A typed word's Term in each field whose analyzer keeps it, as the parser makes them;
+    None when the parser would make something else of it (an operator, several tokens)."""
+    if word in OPERATORS:
+        return None
+    terms = []
+    for field, boost in boosts.items():
+        if field not in schema or schema[field].self_parsing():
+            return None
+        texts = _analysed(schema[field], word)
+        if len(texts) > 1:
+            return None
+        if texts:
+            term = wq.Term(field, texts[0], boost=boost)
+            term.startchar, term.endchar = span
+            terms.append(term)
+    return terms if len(terms) > 1 else None
+
+
+_ANALYSED: dict = {}
+
+
+def _analysed(field, word: str) -> list[str]:
+    """The field's query analysis of a word, remembered (with the field, so its id stays its own)."""
+    key = (id(field), word)
+    found = _ANALYSED.get(key)
+    if found is None:
+        if len(_ANALYSED) >= WORDS_KEPT:
+            _ANALYSED.clear()
+        found = _ANALYSED[key] = (field, list(field.process_text(word, mode="query", tokenize=True, removestops=True)))
+    return found[1]
 
 
 def tidy(text: str) -> str:
