@@ -2,6 +2,7 @@
 that keep one expensive query from holding a worker."""
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -10,24 +11,39 @@ from pathlib import Path
 from whoosh import query as wq
 
 from search.indexer import open_index
+from search.schema import BOOSTS
+
+LOG = logging.getLogger("morgue.serving")
 
 TIME_LIMIT = 2.0  # seconds a query may spend collecting hits before it is cut off
 MAX_DEPTH = 1000  # results a query may page through; /export streams everything
 MAX_TERMS = 60  # words and expanded patterns in one query
 MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are not
 RESULTS_KEPT = 1024  # recent search results a SharedIndex remembers for its current commit
+WARM_POSTINGS = 2_000_000  # postings of the commonest words a SharedIndex reads as it opens (about 32 MB)
+WARM_SECONDS = 30.0  # and the most time it spends on them
 
 
 class SharedIndex:
     """An index opened once, with a searcher per thread kept open between requests and
-    replaced when a reindex commits. Behaves like a Whoosh index for everything else."""
+    replaced when a reindex commits. Behaves like a Whoosh index for everything else.
 
-    def __init__(self, index_dir: str | Path):
+    With `warm`, a background thread reads the postings of the commonest words as the
+    index opens (`warmed` is set when it is done): they are what a query takes longest
+    to read, and the first requests need not wait for them."""
+
+    def __init__(self, index_dir: str | Path, warm: bool = True):
         self.ix = open_index(index_dir)
         self.schema = self.ix.schema  # Whoosh re-reads it from disk at each ask
         self._local = threading.local()
         self._results: OrderedDict = OrderedDict()  # (generation, search key) -> result
         self._results_lock = threading.Lock()
+        self._warm: list = []  # the warmed segments' arrays, kept while the segments live
+        self.warmed = threading.Event()
+        if warm:
+            threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
+        else:
+            self.warmed.set()
 
     def __getattr__(self, name):
         return getattr(self.ix, name)
@@ -64,7 +80,24 @@ class SharedIndex:
     def _fresh(self, current):
         """This thread's searcher on the latest commit; refresh() reuses the readers of
         unchanged segments and closes the rest."""
-        return self.ix.searcher() if current is None else current.refresh()
+        fresh = self.ix.searcher() if current is None else current.refresh()
+        if fresh is not current and self._warm:
+            from search.vectorized import segment_key
+
+            live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}
+            self._warm = [arrays for arrays in self._warm if arrays.key in live]
+        return fresh
+
+    def _read_commonest(self) -> None:
+        from search.vectorized import warm
+
+        try:
+            with self.ix.searcher() as searcher:
+                self._warm = warm(searcher, list(BOOSTS), WARM_POSTINGS, WARM_SECONDS)
+        except Exception as error:  # noqa: BLE001 - an index that cannot warm still serves
+            LOG.warning("could not warm the index: %s", error)
+        finally:
+            self.warmed.set()
 
 
 def check_expensive(parsed: wq.Query, error) -> None:

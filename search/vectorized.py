@@ -64,6 +64,7 @@ class Segment:
     asks does the reading: a thread's reader may close while others go on."""
 
     def __init__(self, reader):
+        self.key = segment_key(reader)
         self.size = reader.doc_count_all()
         self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
         self._lock = threading.Lock()
@@ -152,18 +153,52 @@ _HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> the 
 _REGISTRY = threading.Lock()
 
 
+def segment_key(reader) -> tuple:
+    """A segment is known by its id (random, and a segment never changes but for
+    deletions) and its deleted articles."""
+    return reader.segment().segment_id(), reader.doc_count_all(), reader.deleted_docs_set
+
+
 def segment(reader) -> Segment:
-    """The arrays of a segment, shared by its readers: a segment is known by its id (random,
-    and a segment never changes but for deletions) and its deleted articles."""
+    """The arrays of a segment, shared by its readers."""
     found = _HELD.get(reader)
     if found is None:
-        key = (reader.segment().segment_id(), reader.doc_count_all(), reader.deleted_docs_set)
+        key = segment_key(reader)
         with _REGISTRY:
             found = _SHARED.get(key)
             if found is None:
                 found = _SHARED[key] = Segment(reader)
             _HELD[reader] = found
     return found
+
+
+def warm(searcher, fields, postings: int, seconds: float) -> list[Segment]:
+    """Reads the postings of the commonest terms of `fields` into their segments' arrays,
+    commonest first, until about `postings` are read or `seconds` pass: those cost the most
+    to read during a query, and queries use them most. Returns the segments: they stay
+    warm while the caller keeps them."""
+    deadline = time.monotonic() + seconds
+    kept = []
+    for reader in sorted((leaf.reader() for leaf, _ in searcher.leaf_searchers()), key=lambda r: -r.doc_count_all()):
+        arrays = segment(reader)
+        kept.append(arrays)
+        for field, text in _commonest(reader, fields):
+            if postings <= 0 or time.monotonic() > deadline:
+                return kept
+            postings -= len(arrays.postings(reader, field, text).ids)
+    return kept
+
+
+def _commonest(reader, fields) -> list[tuple[str, bytes]]:
+    """The segment's terms in `fields`, by how many articles hold them, most first."""
+    found = []
+    for field in fields:
+        for (name, text), info in reader._terms.items_from(field, b""):
+            if name != field:
+                break
+            found.append((info.doc_frequency(), field, text))
+    found.sort(reverse=True)
+    return [(field, text) for _, field, text in found]
 
 
 def _blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:

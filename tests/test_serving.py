@@ -105,3 +105,11 @@ def test_a_shared_index_remembers_results_until_a_commit(harbour, tmp_path):
     search.reindex([extra.parent], harbour)
     after = search.search(shared, "harbour crane", page_size=5)
     assert after.total == first.total + 1 and after.hits[0].title == "Harbour crane sold"
+
+
+def test_a_shared_index_warms_as_it_opens_and_ranks_the_same(harbour):
+    warm, cold = SharedIndex(harbour), SharedIndex(harbour, warm=False)
+    assert warm.warmed.wait(30) and cold.warmed.is_set()
+    assert warm._warm and not cold._warm
+    for text in ("harbour crane", "repaired", '"crane number"', "story 7"):
+        assert search.search(warm, text).hits == search.search(cold, text).hits

@@ -142,3 +142,18 @@ def test_phrases_match_words_in_a_row_as_whoosh_does(make_index):
                      '"harbour crane sails"', '"sails harbour"'):
             q = parse_query(text, ix.schema)
             assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
+
+
+def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, monkeypatch):
+    read = []
+    postings = Segment.postings
+    monkeypatch.setattr(Segment, "postings", lambda self, *args: read.append(args[1:]) or postings(self, *args))
+    ix = search.open_index(corpus_index)
+    with ix.searcher() as searcher:
+        reader = searcher.reader().leaf_readers()[0][0]
+        kept = vectorized.warm(searcher, ["title", "body"], 50, 10.0)
+        assert vectorized.segment(reader) in kept
+        frequencies = [reader.doc_frequency(field, text) for field, text in read]
+        commonest = max(reader.doc_frequency(field, text) for field in ("title", "body") for text in reader.lexicon(field))
+    assert frequencies[0] == commonest and frequencies == sorted(frequencies, reverse=True)
+    assert sum(frequencies) - frequencies[-1] < 50 <= sum(frequencies)
