@@ -42,14 +42,15 @@ def did_you_mean(searcher, parsed, text: str) -> str | None:
 
 def _unknown_words(searcher, parsed) -> dict[tuple[int, int], dict[str, str]]:
     """(start, end) in the query text -> {field: term} for words no field of the index holds."""
-    reader = searcher.reader()
+    from search.vectorized import holds
+
     spans: dict[tuple[int, int], dict[str, str]] = {}
     known: set[tuple[int, int]] = set()
     for token in _word_tokens(parsed):
         start, end = getattr(token, "startchar", None), getattr(token, "endchar", None)
         if start is None or end is None or token.fieldname not in WORD_FIELDS:
             continue
-        if (token.fieldname, token.text) in reader or token.text in STOP:  # a stop word is no typo
+        if token.text in STOP or holds(searcher, token.fieldname, token.text):  # a stop word is no typo
             known.add((start, end))
         else:
             spans.setdefault((start, end), {})[token.fieldname] = token.text

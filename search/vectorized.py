@@ -172,6 +172,16 @@ def segment(reader) -> Segment:
     return found
 
 
+def holds(searcher, field: str, text: str) -> bool:
+    """Whether any segment has the term (deleted articles count, as in Whoosh), from the
+    term lookups the segments remember: scoring the query has made them already."""
+    if field not in searcher.schema:
+        return False
+    encoded = searcher.schema[field].to_bytes(text)
+    return any(segment(leaf.reader()).info(leaf.reader(), field, encoded) is not None
+               for leaf, _ in searcher.leaf_searchers())
+
+
 def warm(searcher, fields, postings: int, seconds: float) -> list[Segment]:
     """Reads the postings of the commonest terms of `fields` into their segments' arrays,
     commonest first, until about `postings` are read or `seconds` pass: those cost the most
