@@ -9,6 +9,7 @@ exactly the words the query matched.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from html import escape as _escape
@@ -70,14 +71,19 @@ SAME_LENGTH_FOLDS = {code: plain for code, plain in accent_map.items() if len(pl
 IRREGULAR = {"die": "dy", "lie": "ly", "tie": "ty"}
 
 
+BOUNDARY = re.compile(r"(?<!\w)(?<!\w['’])")  # a word starts here: not inside one, nor after its apostrophe
+REST = re.compile(r"\w*(?:['’]\w+)*")  # the rest of a word, from where its beginning was found
+
+
 @lru_cache(maxsize=1024)
 def candidates(terms: frozenset[str]) -> re.Pattern:
-    """The words that may analyse to one of terms: those that start as a term does, but
-    for its last two letters (a stem ends differently: "happi" from "happy", "possibl"
-    from "possibility"); an apostrophe may follow the first letter (O'Brien -> obrien)."""
+    """The beginnings of words that may analyse to one of terms: as a term starts, but for
+    its last two letters (a stem ends differently: "happi" from "happy", "possibl" from
+    "possibility"); an apostrophe may follow the first letter (O'Brien -> obrien). Only
+    the beginnings: the compiled pattern is short, and fast to search for."""
     heads = {term[: max(2, len(term) - 2)] for term in terms} | {IRREGULAR[t] for t in terms if t in IRREGULAR}
     starts = sorted((re.escape(head[0]) + "['’]?" + re.escape(head[1:]) for head in heads), key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{'|'.join(starts)})\w*(?:['’]\w+)*", re.IGNORECASE)
+    return re.compile("|".join(starts), re.IGNORECASE)
 
 
 def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHARS) -> list[tuple[int, int, str]]:
@@ -86,9 +92,12 @@ def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHAR
     folded = text if text.isascii() else text[:end].translate(SAME_LENGTH_FOLDS)  # "Zürich" found as "zur..."
     found = []
     for match in candidates(terms).finditer(folded, 0, end):
-        term = term_of(text[match.start() : match.end()])
-        if term in terms:
-            found.append((match.start(), match.end(), term))
+        start = match.start()
+        if BOUNDARY.match(folded, start):  # else the beginning is found inside a word
+            stop = REST.match(folded, match.end(), end).end()
+            term = term_of(text[start:stop])
+            if term in terms:
+                found.append((start, stop, term))
     return found
 
 
@@ -107,10 +116,11 @@ def snippet(text: str, terms: frozenset[str], fragments: int = FRAGMENTS) -> str
 
 def _passages(text: str, matches: list[tuple[int, int, str]]):
     """A passage starting a little before each match, with its score."""
+    ends = [stop for _, stop, _ in matches]  # in order: matches do not overlap
     for i, (start, _, _) in enumerate(matches):
         begin = max(0, text.rfind(" ", 0, max(0, start - LEAD)) + 1) if start > LEAD else 0
         finish = begin + WIDTH
-        inside = [m for m in matches[i:] if m[1] <= finish]
+        inside = matches[i : bisect_right(ends, finish, i)]
         yield begin, min(finish, len(text)), (len({m[2] for m in inside}), len(inside), -begin)
 
 

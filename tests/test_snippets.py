@@ -70,3 +70,9 @@ def test_the_quick_finder_agrees_with_stemming_every_word():
     wanted = frozenset(w for w in words[::7] if w)
     every = [(m.start(), m.end(), term_of(m.group())) for m in WORD.finditer(text) if term_of(m.group()) in wanted]
     assert find_matches(text, wanted, limit=None) == every and len(every) > 20
+
+
+def test_a_term_found_inside_a_word_is_not_marked():
+    text = "Portharbour, d'harbour and harbour-side harbours."
+    found = [text[start:end] for start, end, _ in find_matches(text, terms("harbour"))]
+    assert found == ["harbour", "harbours"]
