@@ -58,8 +58,8 @@ def _snowball():
     return SnowballStemmer("english")
 
 
-WORDS_KEPT = 100_000  # words memoized by stem() and fold(): news repeats most of its words,
-# and a rare word is rare; every process of a reindex keeps its own memo
+WORDS_KEPT = 100_000  # words memoized by stem(): news repeats most of its words, and a rare
+# word is rare; every process of a reindex keeps its own memo
 
 
 @lru_cache(maxsize=WORDS_KEPT)
@@ -68,9 +68,9 @@ def stem(word: str) -> str:
     return _snowball().stem(word)
 
 
-@lru_cache(maxsize=WORDS_KEPT)
 def fold(word: str) -> str:
-    """ "Afghanistan’s" -> "afghanistan", "don't" -> "dont", "José" -> "jose" (already lowercase)."""
+    """ "Afghanistan’s" -> "afghanistan", "don't" -> "dont", "José" -> "jose" (already lowercase).
+    Not memoized: a memo costs as much time as it saves here, and memory."""
     if not word.isascii():
         word = word.replace("’", "'").translate(accent_map)
     if word.endswith("'s"):

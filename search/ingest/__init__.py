@@ -44,7 +44,7 @@ def _read(kind: str, data: bytes, source: Source, **options):
     read = getattr(importlib.import_module(f"search.ingest.{module}"), function)
     return read(decode(data), source, **options) if takes_text else read(data, source, **options)
 
-PART_BYTES = 1 << 20  # a JSON Lines file larger than this is read in parts of about this size
+PART_BYTES = 512 * 1024  # a JSON Lines file larger than this is read in parts of about this size
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
