@@ -76,22 +76,24 @@ REST = re.compile(r"\w*(?:['’]\w+)*")  # the rest of a word, from where its be
 
 
 @lru_cache(maxsize=1024)
-def candidates(terms: frozenset[str]) -> re.Pattern:
-    """The beginnings of words that may analyse to one of terms: as a term starts, but for
-    its last two letters (a stem ends differently: "happi" from "happy", "possibl" from
-    "possibility"); an apostrophe may follow the first letter (O'Brien -> obrien). Only
-    the beginnings: the compiled pattern is short, and fast to search for."""
+def candidates(terms: frozenset[str], ignore_case: bool = False) -> re.Pattern:
+    """The beginnings of words that may analyse to one of terms (lowercase): as a term
+    starts, but for its last two letters (a stem ends differently: "happi" from "happy",
+    "possibl" from "possibility"); an apostrophe may follow the first letter (O'Brien ->
+    obrien). Only the beginnings: the compiled pattern is short, and fast to search for."""
     heads = {term[: max(2, len(term) - 2)] for term in terms} | {IRREGULAR[t] for t in terms if t in IRREGULAR}
     starts = sorted((re.escape(head[0]) + "['’]?" + re.escape(head[1:]) for head in heads), key=len, reverse=True)
-    return re.compile("|".join(starts), re.IGNORECASE)
+    return re.compile("|".join(starts), re.IGNORECASE if ignore_case else 0)
 
 
 def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHARS) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word in text that analyses to one of terms."""
     end = len(text) if limit is None else min(len(text), limit)
     folded = text if text.isascii() else text[:end].translate(SAME_LENGTH_FOLDS)  # "Zürich" found as "zur..."
+    lowered = folded[:end].lower()  # searched three times faster than with re.IGNORECASE
+    same = len(lowered) == end  # else lower() lengthened a letter ("İ"), and offsets would shift
     found = []
-    for match in candidates(terms).finditer(folded, 0, end):
+    for match in candidates(terms, not same).finditer(lowered if same else folded, 0, end):
         start = match.start()
         if BOUNDARY.match(folded, start):  # else the beginning is found inside a word
             stop = REST.match(folded, match.end(), end).end()

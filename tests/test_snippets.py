@@ -76,3 +76,9 @@ def test_a_term_found_inside_a_word_is_not_marked():
     text = "Portharbour, d'harbour and harbour-side harbours."
     found = [text[start:end] for start, end, _ in find_matches(text, terms("harbour"))]
     assert found == ["harbour", "harbours"]
+
+
+def test_words_are_found_where_lowercase_letters_are_longer():
+    text = "İstanbul harbour, İSTANBUL HARBOURS"
+    found = [text[start:end] for start, end, _ in find_matches(text, terms("harbour istanbul"))]
+    assert found == ["harbour", "HARBOURS"]  # "İ" lowercases to "i" and a dot: not the term istanbul
