@@ -3,7 +3,9 @@ that keep one expensive query from holding a worker."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are 
 RESULTS_KEPT = 1024  # recent search results a SharedIndex remembers for its current commit
 WARM_POSTINGS = 2_000_000  # postings of the commonest words a SharedIndex reads as it opens (about 32 MB)
 WARM_SECONDS = 30.0  # and the most time it spends on them
+SAME_MTIME = 2.0  # seconds within which two changes to a folder may leave it the same mtime
 
 
 class SharedIndex:
@@ -39,6 +42,7 @@ class SharedIndex:
         self._results: OrderedDict = OrderedDict()  # (generation, search key) -> result
         self._results_lock = threading.Lock()
         self._warm: list = []  # the warmed segments' arrays, kept while the segments live
+        self._generation: tuple[float, int] | None = None  # (folder mtime, latest commit then)
         self.warmed = threading.Event()
         if warm:
             threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
@@ -62,9 +66,24 @@ class SharedIndex:
         finally:
             local.depth = depth
 
+    def latest_generation(self) -> int:
+        """The latest commit's number. Whoosh lists the folder at each ask; here it is listed
+        only when the folder has changed since (its mtime), or changed so lately that a
+        later change could have left the same mtime."""
+        folder = getattr(self.ix.storage, "folder", None)
+        if folder is None:
+            return self.ix.latest_generation()
+        changed = os.stat(folder).st_mtime
+        known = self._generation
+        if known is not None and known[0] == changed and changed < time.time() - SAME_MTIME:
+            return known[1]
+        generation = self.ix.latest_generation()
+        self._generation = (changed, generation)
+        return generation
+
     def recall(self, key):
         """A result remembered for this search key at the latest commit, or None."""
-        where = (self.ix.latest_generation(), key)
+        where = (self.latest_generation(), key)
         with self._results_lock:
             found = self._results.get(where)
             if found is not None:
@@ -80,7 +99,10 @@ class SharedIndex:
     def _fresh(self, current):
         """This thread's searcher on the latest commit; refresh() reuses the readers of
         unchanged segments and closes the rest."""
-        fresh = self.ix.searcher() if current is None else current.refresh()
+        if current is None:
+            fresh = self.ix.searcher()
+        else:
+            fresh = current if current.reader().generation() == self.latest_generation() else current.refresh()
         if fresh is not current and self._warm:
             from search.vectorized import segment_key
 

@@ -3,9 +3,11 @@ refreshed on commit, and the real server (gunicorn) picking up a reindex."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 
 import pytest
@@ -113,3 +115,19 @@ def test_a_shared_index_warms_as_it_opens_and_ranks_the_same(harbour):
     assert warm._warm and not cold._warm
     for text in ("harbour crane", "repaired", '"crane number"', "story 7"):
         assert search.search(warm, text).hits == search.search(cold, text).hits
+
+
+def test_the_latest_commit_is_looked_up_only_when_the_folder_changed(harbour, tmp_path, monkeypatch):
+    shared = SharedIndex(harbour, warm=False)
+    long_ago = time.time() - 60
+    os.utime(harbour, (long_ago, long_ago))
+    first = shared.latest_generation()
+    monkeypatch.setattr(shared.ix, "latest_generation", lambda: pytest.fail("listed an unchanged folder"))
+    assert shared.latest_generation() == first
+    assert search.search(shared, "lighthouse").total == 0
+    monkeypatch.undo()
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
+    search.reindex([extra.parent], harbour)
+    assert shared.latest_generation() > first
+    assert search.search(shared, "lighthouse").total == 1
