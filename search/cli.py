@@ -14,6 +14,7 @@ import click
 
 import search
 from search.indexer import read_meta
+from search.workers import WorkerFailed
 
 MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.DOTALL)
 REJECTIONS_SHOWN = 20
@@ -77,6 +78,9 @@ def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
             report = search.reindex(paths, index_dir, now=now, full=full, progress=progress, csv_columns=columns)
     except search.ReindexRunning as error:
         raise click.ClickException(str(error)) from None
+    except WorkerFailed as error:
+        raise click.ClickException(f"Stopped: {error}; the index is as it was before this reindex. "
+                                   "Please report this with the command you ran.") from None
     except KeyboardInterrupt:
         raise click.ClickException("Stopped: the index is as it was before this reindex.") from None
     _print_report(report, index_dir)

@@ -6,38 +6,30 @@ and a reindex killed at any point leaves the index as it was.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
-import signal
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from search.ingest import EMPTY, FileOutcome, Part, find_files, jsonl_parts, read_file, read_part
+from search.ingest import EMPTY, FileOutcome, find_files, jsonl_parts, read_file, read_part
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
-from search.schema import FORMAT_VERSION, PRE_ANALYZED, analyze, build_schema
+from search.schema import FORMAT_VERSION, build_schema
+from search.workers import SegmentWorkers
 
 META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 MONTHS = "january february march april may june july august september october november december".split()
-IN_FLIGHT = 3  # files (or parts of one) per worker read ahead of the writer
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
-GZIP_RATIO = 4  # what news text in a .gz file unpacks to, about
-IN_FLIGHT_BYTES = 24 * 2**20  # and at most this much input (but always one file): large files come one by one
-ANALYZE_UP_TO = 200  # articles in a whole file analysed in its worker; larger files in the writer
-PR_SET_PDEATHSIG = 1
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
 
 
@@ -115,12 +107,8 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
 
 
-def to_document(article: Article, file_key: str = "", analyzed: bool = False) -> dict:
-    """The fields Whoosh stores and indexes for one article.
-
-    With `analyzed`, title and body come already analysed (done in a worker process),
-    their text kept for storing.
-    """
+def to_document(article: Article, file_key: str = "") -> dict:
+    """The fields Whoosh stores and indexes for one article."""
     document = {
         "id": article.id,
         "file": file_key,
@@ -139,10 +127,6 @@ def to_document(article: Article, file_key: str = "", analyzed: bool = False) ->
     }
     if article.published is not None:
         document["published"] = article.published
-    if analyzed:
-        for name in PRE_ANALYZED:
-            document[f"_stored_{name}"] = document[name]
-            document[name] = analyze(name, document[name])
     return document
 
 
@@ -172,8 +156,14 @@ def reindex(
         run = _Reindex(ix, {} if full else indexed_files(ix, index_dir), full, progress)
         files = list(find_files(paths, skip=index_dir))
         run.report.files = len(files)
-        changed = run.skip_unchanged(files)
-        run.write(_read_files(changed, now, csv_columns, workers or os.cpu_count() or 1))
+        jobs = _jobs(run.skip_unchanged(files), now, csv_columns)
+        workers = workers or os.cpu_count() or 1
+        if workers < 2 or len(jobs) < PARALLEL_FROM:  # a daily update: no process start-up
+            run.write(map(_read_one, jobs))
+        else:
+            run.open_writer()  # locked before the workers start writing
+            with SegmentWorkers(index_dir, workers, _read_one, WRITER_MB // workers) as crew:
+                run.write(crew.run(jobs), crew)
         run.report.seconds = time.perf_counter() - started
         _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records}, compact=True)
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
@@ -214,13 +204,10 @@ def _fingerprint(path: Path) -> str:
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
-    """Reads one file, or one part of a large JSON Lines file, and prepares its articles'
-    documents, analysis included but for whole files of many articles: their analysed form
-    would be several times their text."""
+    """Reads one file, or one part of a large JSON Lines file, into its articles' documents."""
     path, key, file_hash, now, csv_columns, part, last = job
     outcome = read_file(path, key, now, csv_columns=csv_columns) if part is None else read_part(path, key, part, now)
-    analyzed = part is not None or len(outcome.articles) <= ANALYZE_UP_TO
-    return key, file_hash, outcome, [to_document(a, key, analyzed) for a in outcome.articles], last
+    return key, file_hash, outcome, [to_document(a, key) for a in outcome.articles], last
 
 
 def _jobs(changed: list[tuple[Path, str, str]], now, csv_columns) -> list[tuple]:
@@ -230,46 +217,6 @@ def _jobs(changed: list[tuple[Path, str, str]], now, csv_columns) -> list[tuple]
         parts = jsonl_parts(path) or [None]
         jobs += [(path, key, file_hash, now, csv_columns, part, n == len(parts)) for n, part in enumerate(parts, 1)]
     return jobs
-
-
-def _worker_setup() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
-        pass
-
-
-def _read_files(changed: list[tuple[Path, str, str]], now, csv_columns, workers: int) -> Iterator[tuple]:
-    """Reads and analyses changed files, in worker processes when there are many, in batches."""
-    jobs = _jobs(changed, now, csv_columns)
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        yield from map(_read_one, jobs)
-        return
-    with get_context("fork").Pool(workers, initializer=_worker_setup) as pool:
-        pending: deque = deque()  # (result, bytes): a few files in flight, so memory follows them
-        flying = 0
-        for job in jobs:
-            size = _size(job[0], job[5])
-            while pending and (len(pending) >= IN_FLIGHT * workers or flying + size > IN_FLIGHT_BYTES):
-                result, done = pending.popleft()
-                flying -= done
-                yield result.get()
-            pending.append((pool.apply_async(_read_one, (job,)), size))
-            flying += size
-        while pending:
-            yield pending.popleft()[0].get()
-
-
-def _size(path: Path, part: Part | None) -> int:
-    """A job's size as read: gzip files count several times their size on disk."""
-    if part is not None:
-        return part.end - part.start
-    try:
-        return path.stat().st_size * (GZIP_RATIO if path.suffix == ".gz" else 1)
-    except OSError:
-        return 0
 
 
 class _Reindex:
@@ -282,6 +229,7 @@ class _Reindex:
         self.seen_ids: set[str] = set()
         self.seen_content: dict[str, str] = {}
         self.in_work: dict[str, _FileInWork] = {}  # file key -> its parts read so far
+        self.unwanted: dict[str, list[int]] = {}  # workers' segment id -> documents to delete
         self.writer = None
 
     def _tick(self) -> None:
@@ -326,22 +274,41 @@ class _Reindex:
         self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
         self._tick()
 
-    def write(self, outcomes: Iterator[tuple]) -> None:
-        """Applies the changed files, removes the vanished ones, and commits once."""
+    def write(self, outcomes: Iterator[tuple], crew: SegmentWorkers | None = None) -> None:
+        """Applies the changed files, removes the vanished ones, and commits once. With `crew`,
+        the articles come already written into the workers' segments: the ones this run does
+        not keep (duplicates, unchanged) are deleted there before the segments join the index."""
         try:
             if self.full:
-                self._writer()  # a full rebuild commits even when no article is left
+                self.open_writer()  # a full rebuild commits even when no article is left
             for key, file_hash, outcome, documents, last in outcomes:
                 self._apply(key, file_hash, outcome, documents, last)
                 if last:
                     self._tick()
             for key in set(self.known) - set(self.records):
                 self._remove(self.known[key].articles)
-            if self.writer is not None:
+            if crew is not None:
+                self._commit_with(crew.written())
+            elif self.writer is not None:
                 self.writer.commit(mergetype=CLEAR) if self.full else self.writer.commit()
         except BaseException:
             self._cancel()
             raise
+
+    def _commit_with(self, segments: list) -> None:
+        """One commit of this process's changes and the workers' segments (as Whoosh's own
+        multi-process writer commits its sub-writers' segments)."""
+        for segment in segments:
+            for docnum in self.unwanted.get(segment.segment_id(), ()):
+                segment.delete_document(docnum)
+        writer = self.open_writer()
+        final = writer._merge_segments(CLEAR if self.full else None, None, None) + segments
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
 
     def _apply(self, key: str, file_hash: str, outcome: FileOutcome, documents: list[dict], last: bool) -> None:
         """Writes a file's articles, or a part's; the file is accounted for with its last part."""
@@ -350,14 +317,14 @@ class _Reindex:
         # per bad part (each bad CSV row), or once when it is bad as a whole.
         work.problems += list(outcome.problems) or ([outcome.reason] if outcome.rejected else [])
         old = self.known.get(key, IndexedFile("")).articles
-        for article, document in zip(outcome.articles, documents):
-            status = self._article(article, document, old)
+        for document in documents:
+            status = self._article(document, old)
             work.statuses.append(status)
             if status == "duplicate":
                 work.repeated.append(document["content_hash"])
             else:
                 work.kept[document["id"]] = document["content_hash"]
-            work.current.add(article.id)
+            work.current.add(document["id"])
         if last:
             self._finish(key, file_hash, work, old)
         else:
@@ -374,35 +341,43 @@ class _Reindex:
         entry["articles"] = {s: work.statuses.count(s) for s in sorted(set(work.statuses))}
         self.report.log.append(entry)
 
-    def _article(self, article: Article, document: dict, old: dict[str, str]) -> str:
-        """Writes one article if it is new or changed; returns what became of it."""
-        digest = document["content_hash"]
-        if article.id in self.seen_ids or digest in self.seen_content:
+    def _article(self, document: dict, old: dict[str, str]) -> str:
+        """Writes one article if it is new or changed (or keeps it, when a worker wrote it
+        already); returns what became of it."""
+        article_id, digest = document["id"], document["content_hash"]
+        if article_id in self.seen_ids or digest in self.seen_content:
             self.report.duplicates += 1
-            return "duplicate"
-        self.seen_ids.add(article.id)
-        self.seen_content[digest] = article.id
-        if old.get(article.id) == digest:
+            return self._unwanted(document, "duplicate")
+        self.seen_ids.add(article_id)
+        self.seen_content[digest] = article_id
+        if old.get(article_id) == digest:
             self.report.unchanged += 1
-            return "unchanged"
-        if self.full:
-            self._writer().add_document(**document)
-        else:
-            self._writer().update_document(**document)
-        status = "updated" if article.id in old else "new"
+            return self._unwanted(document, "unchanged")
+        status = "updated" if article_id in old else "new"
+        if "placed" not in document:
+            self.open_writer().add_document(**document) if self.full else self.open_writer().update_document(**document)
+        elif status == "updated":
+            self.open_writer().delete_by_term("id", article_id)
         setattr(self.report, status, getattr(self.report, status) + 1)
+        return status
+
+    def _unwanted(self, document: dict, status: str) -> str:
+        """Notes a copy a worker wrote that the index must not keep."""
+        if "placed" in document:
+            segment_id, docnum = document["placed"]
+            self.unwanted.setdefault(segment_id, []).append(docnum)
         return status
 
     def _remove(self, articles: dict[str, str]) -> None:
         """Deletes articles that are gone, unless this run has written them again elsewhere."""
         for article_id in articles:
             if article_id not in self.seen_ids:
-                self._writer().delete_by_term("id", article_id)
+                self.open_writer().delete_by_term("id", article_id)
                 self.report.removed += 1
 
-    def _writer(self):
-        """One writer in this process; Whoosh's own sub-process writers would inherit its
-        lock and outlive a killed reindex, so the parallel work is reading, not writing.
+    def open_writer(self):
+        """The run's writer in this process, which holds the index's write lock until the
+        commit (workers write segments of their own under it).
 
         Segments are written as separate files, not Whoosh's default single compound file:
         every reader of a compound file copies it whole into memory (a server has one

@@ -24,36 +24,13 @@ FIELD_B = {"title": 0.75, "body": 0.75, "people": 0.75, "dates": 0.75}
 FIELD_ALIASES = {"person": "people", "date": "dates"}
 
 
-# Fields whose analysis runs in the reindex's worker processes, not in the writer.
-PRE_ANALYZED = ("title", "body")
-
-
-class Analyzed:
-    """A field value already analysed: Whoosh's (term, freq, weight, positions) items."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: list):
-        self.items = items
-
-
 class TextField(TEXT):
-    """TEXT that also takes Analyzed values, so that the writer's process skips analysis."""
-
-    def index(self, value, **kwargs):
-        if isinstance(value, Analyzed):
-            return iter(value.items)
-        return super().index(value, **kwargs)
+    """Plain TEXT under its own name, which indexes already built name in their schema."""
 
 
 @lru_cache(maxsize=1)
 def default_schema() -> Schema:
     return build_schema()
-
-
-def analyze(fieldname: str, text: str) -> Analyzed:
-    """The field's analysis of text, done ahead of the writer (picklable for worker processes)."""
-    return Analyzed(list(default_schema()[fieldname].index(text)))
 
 
 def build_schema() -> Schema:

@@ -231,21 +231,26 @@ def write_dump(folder: Path, count: int, changed: int | None = None) -> Path:
 
 
 def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
-    """Parts are read by worker processes (there are more than enough to start them) and
-    the file is accounted for once, as when it is read whole."""
-    write_dump(folder, 150)
+    """Cut in more parts than it takes to start worker processes, which write segments of
+    their own: the copies they wrote that the index must not keep (a duplicate line, the
+    unchanged articles of a changed file) are gone, and the file is accounted for once."""
+    path = write_dump(folder, 150)
+    path.write_text(path.read_text() + path.read_text().splitlines()[5] + "\n")  # line 151 repeats line 6
     whole = search.reindex([folder], tmp_path / "whole")
-    monkeypatch.setattr(search.ingest, "PART_BYTES", 1000)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
     index_dir = tmp_path / "parts"
     in_parts = search.reindex([folder], index_dir, workers=2)
-    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155}
+    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155, "duplicates": 1}
     assert ids(index_dir) == ids(tmp_path / "whole")
     log = json.loads((index_dir / "reindex-log.json").read_text())
-    assert [e["articles"] for e in log["files"] if e["path"].endswith("dump.jsonl")] == [{"new": 150}]
+    assert [e["articles"] for e in log["files"] if e["path"].endswith("dump.jsonl")] == [{"duplicate": 1, "new": 150}]
     write_dump(folder, 140, changed=3)
     again = search.reindex([folder], index_dir, workers=2)
     assert counts(again) == {"new": 0, "updated": 1, "unchanged": 144, "removed": 10, "duplicates": 0, "rejected": 0}
     assert search.search(index_dir, "correction").total == 1 and len(ids(index_dir)) == 145
+    assert search.search(index_dir, '"Dump story 7"').total == 1
+    with search.open_index(index_dir).searcher() as searcher:
+        assert searcher.doc_count() == 145
 
 
 def test_a_jsonl_file_whose_parts_hold_no_article_is_rejected_once(folder, tmp_path, monkeypatch):

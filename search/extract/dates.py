@@ -37,7 +37,7 @@ _DATE_PATTERNS = [
     ("month_year", re.compile(rf"(?<![\w]){_M},?\s+{_Y}{_NOT_NUM_AFTER}")),
     ("decade", re.compile(r"(?<![\w$£€¥#+.,:/])(?:(?P<century>1[5-9]|20)(?P<tens>\d)0|['’](?P<short>\d)0)"
                           r"s(?!\w)")),
-    ("year", re.compile(rf"(?<![\w$£€¥#+.,:/])(?<!\d[ -])(?P<year>1[5-9]\d\d|20\d\d)"
+    ("year", re.compile(r"(?<![\w$£€¥#+.,:/])(?<!\d[ -])(?P<year>1[5-9]\d\d|20\d\d)"
                         r"(?:[-–/](?P<end>\d\d|1[5-9]\d\d|20\d\d))?(?![\w%]|[.,:/-]\d|\s\d)")),
     ("month_alone", re.compile(rf"(?<!\w)(?P<trigger>{_TRIGGER})\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?"
                                rf"{_M}(?!\s*\d)(?!(?<=May)\s[A-Z][a-z])")),

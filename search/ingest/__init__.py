@@ -93,6 +93,10 @@ class FileOutcome:
     def rejected(self) -> bool:
         return bool(self.reason)
 
+    def without_articles(self) -> FileOutcome:
+        """The outcome without its articles' text, once they are written."""
+        return replace(self, articles=())
+
 
 def find_files(paths: Iterable[str | Path], skip: Path | None = None) -> Iterator[tuple[Path, str]]:
     """Every file below the given paths, with its key (root folder name + relative path).

@@ -1,0 +1,126 @@
+"""Worker processes that read, analyse and write: each writes the articles of the jobs it
+takes into a new segment of its own, and reports what it wrote.
+
+Writing postings is most of a large reindex's time, and Whoosh does it in Python: one
+writer process would leave the other cores idle for minutes at commit. Here every worker
+writes its share, and the reindex (in its own process) only decides, in the order of the
+jobs, which of the written articles to keep, and commits the segments together.
+"""
+from __future__ import annotations
+
+import ctypes
+import queue
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from multiprocessing import get_context
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+PR_SET_PDEATHSIG = 1
+POLL_SECONDS = 1.0  # how often a wait for results checks that the workers still live
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process died or raised; the reindex stops and commits nothing."""
+
+
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with
+    it: a killed reindex must not leave a process holding the folder's lock."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        pass
+
+
+class SegmentWorkers:
+    """`count` processes running read_job(job) -> (key, file_hash, outcome, documents, last)
+    and writing the documents into their segments, `limitmb` of postings each in memory."""
+
+    def __init__(self, index_dir: Path, count: int, read_job: Callable, limitmb: int):
+        context = get_context("fork")
+        self.jobs, self.results = context.Queue(), context.Queue()
+        self.processes = [context.Process(target=_work, args=(index_dir, self.jobs, self.results, read_job, limitmb),
+                                          daemon=True) for _ in range(count)]
+        self.segments: list = []
+        self._finished = 0
+        for process in self.processes:
+            process.start()
+
+    def __enter__(self) -> SegmentWorkers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        for channel in (self.jobs, self.results):  # jobs never taken must not hold up the exit
+            channel.cancel_join_thread()
+            channel.close()
+
+    def run(self, jobs: list[tuple]) -> Iterator[tuple]:
+        """Each job's result, in the order of the jobs; documents come back as
+        {"id", "content_hash", "placed": (segment id, document number)}."""
+        for item in enumerate(jobs):
+            self.jobs.put(item)
+        for _ in self.processes:
+            self.jobs.put(None)
+        waiting: dict[int, tuple] = {}
+        for number in range(len(jobs)):
+            while number not in waiting:
+                if self._finished == len(self.processes):
+                    raise WorkerFailed(f"the workers ended without the result of job {number}")
+                received = self._receive()
+                if received is not None:
+                    waiting[received[0]] = received[1]
+            yield waiting.pop(number)
+
+    def written(self) -> list:
+        """The workers' segments, once every job is done."""
+        while self._finished < len(self.processes):
+            self._receive()
+        return [s for s in self.segments if s is not None and s.doc_count_all()]
+
+    def _receive(self) -> tuple[int, tuple] | None:
+        """The next message: a job's number and result, or None for a finished segment."""
+        while True:
+            try:
+                kind, *message = self.results.get(timeout=POLL_SECONDS)
+                break
+            except queue.Empty:
+                dead = [p for p in self.processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise WorkerFailed(f"a reindex worker died (exit code {dead[0].exitcode})") from None
+        if kind == "error":
+            raise WorkerFailed(f"a reindex worker failed ({message[0]})")
+        if kind == "job":
+            return message[0], message[1]
+        self.segments.append(message[0])
+        self._finished += 1
+        return None
+
+
+def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int) -> None:
+    _worker_setup()
+    writer = None
+    try:
+        while (item := jobs.get()) is not None:
+            number, job = item
+            key, file_hash, outcome, documents, last = read_job(job)
+            if documents and writer is None:
+                writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb, compound=False)
+            placed = []
+            for document in documents:
+                placed.append({"id": document["id"], "content_hash": document["content_hash"],
+                               "placed": (writer.newsegment.segment_id(), writer.docnum)})
+                writer.add_document(**document)
+            results.put(("job", number, (key, file_hash, outcome.without_articles(), placed, last)))
+        results.put(("segment", writer._finalize_segment() if writer else None))
+    except BaseException:
+        results.put(("error", traceback.format_exc().strip().splitlines()[-1]))
+        raise
