@@ -243,10 +243,18 @@ def _ids_and_weights(leaf: W3LeafMatcher) -> tuple:
         data = zlib.decompress(data)
     cut = data.find(VALUES_START)
     found = _unpickled(data[:cut] + WITHOUT_VALUES) if cut > 0 else None
-    size = leaf._blocklength
-    if found and len(found[0]) == size and (found[1] is None or isinstance(found[1], float) or len(found[1]) == size):
+    if _complete(found, leaf._blocklength):
         return found[0], found[1]
     return loads(data)[:2]
+
+
+def _complete(found, size: int) -> bool:
+    """Whether a block read without its positions came out whole: an id for each posting,
+    and a weight for each (or one for all, or none when all are 1)."""
+    if not (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], tuple) and len(found[0]) == size):
+        return False
+    weights = found[1]
+    return weights is None or isinstance(weights, float) or (isinstance(weights, tuple) and len(weights) == size)
 
 
 def _unpickled(data: bytes):

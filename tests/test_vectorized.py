@@ -157,3 +157,18 @@ def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, mo
         commonest = max(reader.doc_frequency(field, text) for field in ("title", "body") for text in reader.lexicon(field))
     assert frequencies[0] == commonest and frequencies == sorted(frequencies, reverse=True)
     assert sum(frequencies) - frequencies[-1] < 50 <= sum(frequencies)
+
+
+def test_postings_read_without_positions_are_whooshs(corpus_index):
+    ix = search.open_index(corpus_index)
+    with ix.searcher() as searcher:
+        reader = searcher.reader().leaf_readers()[0][0]
+        arrays = Segment(reader)
+        for field in ("title", "body", "people"):
+            for text in reader.lexicon(field):
+                matcher, expected = reader.postings(field, text), []
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+                found = arrays.postings(reader, field, text)
+                assert list(zip(found.ids.tolist(), found.values.tolist())) == expected, (field, text)
