@@ -2,7 +2,9 @@
 
 Python runs one thread at a time in a process, so a search server uses its cores only
 with several processes. Each worker opens the index and warms it (the facet table, the
-search modules) before it takes a request, so the first visitors do not wait for that.
+search modules) before it takes a request, so the first visitors do not wait for that;
+the postings of the commonest words are read by the index's own thread meanwhile
+(search.serving.SharedIndex).
 """
 from __future__ import annotations
 
