@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import LockError, clean_files
 from whoosh.writing import CLEAR
 
 from search.ingest import EMPTY, FileOutcome, find_files, jsonl_parts, read_file, read_part
@@ -292,6 +292,8 @@ class _Reindex:
             elif self.writer is not None:
                 self.writer.commit(mergetype=CLEAR) if self.full else self.writer.commit()
         except BaseException:
+            if crew is not None:
+                crew.stop()  # before their files are cleared away
             self._cancel()
             raise
 
@@ -390,12 +392,17 @@ class _Reindex:
         return self.writer
 
     def _cancel(self) -> None:
-        """Drops the uncommitted changes and the write lock (kept by Whoosh when commit fails)."""
+        """Drops the uncommitted changes and the write lock (kept by Whoosh when commit fails),
+        and the files of segments the workers wrote for the commit that did not happen."""
         if self.writer is not None:
             try:
                 self.writer.cancel()
             except Exception:
                 pass
+        try:
+            clean_files(self.ix.storage, self.ix.indexname, self.ix.latest_generation(), self.ix._segments())
+        except Exception:  # a leftover file costs disk space until the next commit, nothing else
+            pass
 
 
 def _writable_index(index_dir: Path):

@@ -55,6 +55,10 @@ class SegmentWorkers:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Ends the workers, done or not; what they wrote stays out of the index."""
         for process in self.processes:
             if process.is_alive():
                 process.kill()

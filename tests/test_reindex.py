@@ -168,15 +168,16 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(tmp_path):
     folder = big_corpus(tmp_path / "big", 3000)
     index_dir = tmp_path / "index"
     search.reindex([folder / "story-0000.txt"], index_dir)
-    before = snapshot(index_dir)
+    before, files = snapshot(index_dir), sorted(p.name for p in index_dir.iterdir())
     process = start_reindex(folder, index_dir)
     wait_until_locked(index_dir, process)
-    time.sleep(0.5)
+    time.sleep(1.5)  # the workers are writing segments
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "Stopped: the index is as it was before this reindex." in stderr and "Traceback" not in stderr
     assert snapshot(index_dir) == before
+    assert sorted(p.name for p in index_dir.iterdir()) == files  # nothing left of the segments it was writing
 
 
 def test_strict_exits_non_zero_on_rejections(folder, tmp_path):
