@@ -33,7 +33,8 @@ class SharedIndex:
 
     With `warm`, a background thread reads the postings of the commonest words as the
     index opens (`warmed` is set when it is done): they are what a query takes longest
-    to read, and the first requests need not wait for them."""
+    to read, and the first requests need not wait for them. It reads between requests:
+    with one running, it waits (Python runs one thread at a time)."""
 
     def __init__(self, index_dir: str | Path, warm: bool = True):
         self.ix = open_index(index_dir)
@@ -43,8 +44,11 @@ class SharedIndex:
         self._results_lock = threading.Lock()
         self._warm: list = []  # the warmed segments' arrays, kept while the segments live
         self._generation: tuple[float, int] | None = None  # (folder mtime, latest commit then)
+        self._busy = 0  # threads inside searcher(): requests being answered
+        self._busy_lock = threading.Lock()
         self.warmed = threading.Event()
         if warm:
+            self._warm_until = time.monotonic() + WARM_SECONDS
             threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
         else:
             self.warmed.set()
@@ -61,10 +65,14 @@ class SharedIndex:
         if weighting is not None:
             local.searcher.weighting = weighting
         local.depth = depth + 1
+        with self._busy_lock:
+            self._busy += 1
         try:
             yield local.searcher  # kept open for this thread's next request
         finally:
             local.depth = depth
+            with self._busy_lock:
+                self._busy -= 1
 
     def latest_generation(self) -> int:
         """The latest commit's number. Whoosh lists the folder at each ask; here it is listed
@@ -96,6 +104,10 @@ class SharedIndex:
             while len(self._results) > RESULTS_KEPT:
                 self._results.popitem(last=False)
 
+    def _while_busy(self) -> None:
+        while self._busy > 0 and time.monotonic() < self._warm_until:
+            time.sleep(0.001)
+
     def _fresh(self, current):
         """This thread's searcher on the latest commit; refresh() reuses the readers of
         unchanged segments and closes the rest."""
@@ -115,7 +127,8 @@ class SharedIndex:
 
         try:
             with self.ix.searcher() as searcher:
-                self._warm = warm(searcher, list(BOOSTS), WARM_POSTINGS, WARM_SECONDS)
+                seconds = self._warm_until - time.monotonic()
+                self._warm = warm(searcher, list(BOOSTS), WARM_POSTINGS, seconds, self._while_busy)
         except Exception as error:  # noqa: BLE001 - an index that cannot warm still serves
             LOG.warning("could not warm the index: %s", error)
         finally:

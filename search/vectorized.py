@@ -182,11 +182,12 @@ def holds(searcher, field: str, text: str) -> bool:
                for leaf, _ in searcher.leaf_searchers())
 
 
-def warm(searcher, fields, postings: int, seconds: float) -> list[Segment]:
+def warm(searcher, fields, postings: int, seconds: float, pause=lambda: None) -> list[Segment]:
     """Reads the postings of the commonest terms of `fields` into their segments' arrays,
     commonest first, until about `postings` are read (shared among the segments by their
     size) or `seconds` pass: those cost the most to read during a query, and queries use
-    them most. Returns the segments: they stay warm while the caller keeps them."""
+    them most. `pause()` is called before each term (a server waits there while it answers
+    requests). Returns the segments: they stay warm while the caller keeps them."""
     deadline = time.monotonic() + seconds
     readers = sorted((leaf.reader() for leaf, _ in searcher.leaf_searchers()), key=lambda r: -r.doc_count_all())
     articles = sum(reader.doc_count_all() for reader in readers) or 1
@@ -198,6 +199,7 @@ def warm(searcher, fields, postings: int, seconds: float) -> list[Segment]:
         kept.append(arrays)
         share = postings * reader.doc_count_all() // articles
         for field, text in _commonest(reader, fields):
+            pause()
             if share <= 0 or time.monotonic() > deadline:
                 break
             share -= len(arrays.postings(reader, field, text).ids)

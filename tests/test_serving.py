@@ -131,3 +131,13 @@ def test_the_latest_commit_is_looked_up_only_when_the_folder_changed(harbour, tm
     search.reindex([extra.parent], harbour)
     assert shared.latest_generation() > first
     assert search.search(shared, "lighthouse").total == 1
+
+
+def test_warming_waits_while_a_request_is_answered(harbour):
+    shared = SharedIndex(harbour, warm=False)
+    shared._warm_until = time.monotonic() + 30
+    done = threading.Event()
+    with shared.searcher():
+        threading.Thread(target=lambda: (shared._while_busy(), done.set())).start()
+        assert not done.wait(0.2)
+    assert done.wait(5)
