@@ -153,6 +153,20 @@ def test_a_reindex_killed_at_any_point_leaves_a_working_index(tmp_path):
     assert snapshot(index_dir) == clean
 
 
+def new_segments(index_dir: Path, files: list[str]) -> set[str]:
+    """The segments whose files appeared in the index folder since `files` were there."""
+    return {p.name.split(".")[0] for p in index_dir.iterdir() if p.name.startswith("MAIN_") and "." in p.name
+            and p.name not in files}
+
+
+def wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("waited in vain")
+        time.sleep(0.01)
+
+
 def wait_until_locked(index_dir: Path, process: subprocess.Popen) -> None:
     """Returns once the reindex process holds the index lock, i.e. has started its work."""
     lock = index_dir / "reindex.lock"
@@ -170,9 +184,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_index(tmp_path):
     search.reindex([folder / "story-0000.txt"], index_dir)
     before, files = snapshot(index_dir), sorted(p.name for p in index_dir.iterdir())
     process = start_reindex(folder, index_dir)
-    wait_until_locked(index_dir, process)
-    time.sleep(1.5)  # the workers are writing segments
-    process.send_signal(signal.SIGINT)
+    wait_until(lambda: len(new_segments(index_dir, files)) >= 2)  # the run's writer's, and a worker's
+    assert process.poll() is None, "the reindex ended before it could be stopped"
+    process.send_signal(signal.SIGINT)  # while the workers write segments of their own
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "Stopped: the index is as it was before this reindex." in stderr and "Traceback" not in stderr
