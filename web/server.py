@@ -2,9 +2,8 @@
 
 Python runs one thread at a time in a process, so a search server uses its cores only
 with several processes. Each worker opens the index and warms it (the facet table, the
-search modules) before it takes a request, so the first visitors do not wait for that;
-the postings of the commonest words are read by the index's own thread meanwhile
-(search.serving.SharedIndex).
+search modules, the postings of the commonest words: search.serving.SharedIndex) before
+it takes a request, so the first visitors do not wait for that.
 """
 from __future__ import annotations
 
@@ -42,13 +41,17 @@ class Server(BaseApplication):
 
 
 def warm(worker) -> None:
-    """Opens the index in a new worker and counts facets once (building their table)."""
+    """Opens the index in a new worker, counts facets once (building their table) and waits
+    for the index to read its commonest words: done before requests come, that reading
+    does not compete with them for the interpreter."""
     import search
+    from search.serving import WARM_SECONDS
     from web.views import get_index
 
     app = worker.wsgi
     try:
         with app.app_context():
             search.search(get_index(), "", facets=True)
+            get_index().warmed.wait(WARM_SECONDS)
     except Exception as error:  # a worker that cannot warm still serves, and says why per request
         LOG.warning("could not warm the index: %s", error)
