@@ -9,6 +9,7 @@ jobs, which of the written articles to keep, and commits the segments together.
 from __future__ import annotations
 
 import ctypes
+import os
 import queue
 import signal
 import traceback
@@ -20,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 PR_SET_PDEATHSIG = 1
+NICENESS = 10  # added to the workers' scheduling priority: below a server's processes
 POLL_SECONDS = 1.0  # how often a wait for results checks that the workers still live
 
 
@@ -29,8 +31,10 @@ class WorkerFailed(RuntimeError):
 
 def _worker_setup() -> None:
     """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with
-    it: a killed reindex must not leave a process holding the folder's lock."""
+    it: a killed reindex must not leave a process holding the folder's lock. They run at a
+    lower priority: a server on the same machine answers first, the reindex takes the rest."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(NICENESS)
     try:
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: workers end when their queue closes
