@@ -114,6 +114,7 @@ class SegmentWorkers:
 
 
 def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int) -> None:
+    """A worker's life: jobs until the None that ends them, then its segment (or a failure)."""
     _worker_setup()
     writer = None
     try:
