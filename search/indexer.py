@@ -196,11 +196,15 @@ def _indexed_file(record: dict, articles: dict[str, str]) -> IndexedFile:
     return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())))
 
 
-def _fingerprint(path: Path) -> str:
+def _contents(path: Path) -> bytes | None:
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()[:20]
+        return path.read_bytes()
     except OSError:
-        return ""
+        return None
+
+
+def _fingerprint(data: bytes | None) -> str:
+    return "" if data is None else hashlib.sha1(data).hexdigest()[:20]
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
@@ -210,11 +214,11 @@ def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
     return key, file_hash, outcome, [to_document(a, key) for a in outcome.articles], last
 
 
-def _jobs(changed: list[tuple[Path, str, str]], now, csv_columns) -> list[tuple]:
+def _jobs(changed: list[tuple[Path, str, str, list]], now, csv_columns) -> list[tuple]:
     """A job per changed file, or per part of a large JSON Lines file (the last part says so)."""
     jobs = []
-    for path, key, file_hash in changed:
-        parts = jsonl_parts(path) or [None]
+    for path, key, file_hash, parts in changed:
+        parts = parts or [None]
         jobs += [(path, key, file_hash, now, csv_columns, part, n == len(parts)) for n, part in enumerate(parts, 1)]
     return jobs
 
@@ -236,7 +240,7 @@ class _Reindex:
         if self.progress:
             self.progress(len(self.report.log), self.report.files)
 
-    def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
+    def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str, list]]:
         """Counts the files whose fingerprint the index already has; returns the others.
 
         An unchanged file holding duplicates is read again only when the article it repeats
@@ -244,19 +248,20 @@ class _Reindex:
         """
         changed, holding = [], []
         for path, key in files:
-            file_hash = _fingerprint(path)
+            data = _contents(path)
+            file_hash = _fingerprint(data)
             old = self.known.get(key)
             if old is None or old.file_hash != file_hash:
-                changed.append((path, key, file_hash))
+                changed.append((path, key, file_hash, jsonl_parts(path, data)))  # cut from the bytes in hand
             elif old.duplicates:
                 holding.append((path, key, file_hash, old))
             else:
                 self._unchanged(path, key, file_hash, old)
-        gone = ({key for _, key, _ in changed} | set(self.known) - {key for _, key in files}) & set(self.known)
+        gone = ({key for _, key, _, _ in changed} | set(self.known) - {key for _, key in files}) & set(self.known)
         freed = {h for key in gone for h in self.known[key].articles.values()}
         for path, key, file_hash, old in holding:
             if freed & set(old.duplicates):
-                changed.append((path, key, file_hash))
+                changed.append((path, key, file_hash, jsonl_parts(path)))
             else:
                 self._unchanged(path, key, file_hash, old)
         return changed

@@ -140,14 +140,15 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def jsonl_parts(path: Path) -> list[Part]:
+def jsonl_parts(path: Path, data: bytes | None = None) -> list[Part]:
     """A large JSON Lines file cut at line ends into parts of about PART_BYTES, so that
-    worker processes share its work and none holds all of it; [] for any other file."""
+    worker processes share its work and none holds all of it; [] for any other file.
+    `data` is the file's content when the caller has read it already."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
             return []
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")) or sniff(data, path.suffix) != "jsonl":
             return []  # UTF-16 and gzip cannot be cut at a byte; other formats are read whole
     except (OSError, IngestError):
@@ -156,9 +157,8 @@ def jsonl_parts(path: Path) -> list[Part]:
     while start < len(data):
         cut = data.find(b"\n", start + PART_BYTES - 1)
         end = len(data) if cut < 0 else cut + 1
-        parts.append(Part(start, end, line))
-        chunk = data[start:end]  # line ends counted as decode() makes them: \r\n, \r or \n
-        line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+        parts.append(Part(start, end, line))  # line ends counted as decode() makes them: \r\n, \r or \n
+        line += data.count(b"\n", start, end) + data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
         start = end
     return parts if len(parts) > 1 else []
 
