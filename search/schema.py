@@ -1,8 +1,6 @@
 """The Whoosh schema, the field boosts and the index format version, in one place."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.analysis import date_analyzer, name_analyzer, text_analyzer
@@ -26,11 +24,6 @@ FIELD_ALIASES = {"person": "people", "date": "dates"}
 
 class TextField(TEXT):
     """Plain TEXT under its own name, which indexes already built name in their schema."""
-
-
-@lru_cache(maxsize=1)
-def default_schema() -> Schema:
-    return build_schema()
 
 
 def build_schema() -> Schema:

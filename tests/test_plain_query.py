@@ -10,9 +10,9 @@ from whoosh import query as wq
 
 from search.query import parse_query, parser, plain_query, tidy, tighten_or_groups
 from search.ranking import rank_query
-from search.schema import BOOSTS, default_schema
+from search.schema import BOOSTS, build_schema
 
-SCHEMA = default_schema()
+SCHEMA = build_schema()
 WORDS = [
     "harbour", "Harbour", "dredging", "police", "Police", "the", "The", "of", "a", "x", "I", "us", "may",
     "March", "2024", "1999", "covid19", "B52", "running", "runs", "ran", "elections", "Obama", "obama",

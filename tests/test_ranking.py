@@ -13,7 +13,7 @@ from whoosh import query as wq
 import search
 from search.query import parse_query
 from search.ranking import WordQuery, half_life_days
-from search.schema import default_schema
+from search.schema import build_schema
 from conftest import DATA, ROOT
 
 
@@ -30,7 +30,7 @@ def day(days_ago: int, newest: datetime = datetime(2025, 6, 30)) -> str:
 
 
 def test_a_word_is_one_query_over_its_fields_and_counts_as_often_as_typed():
-    parsed = parse_query("harbour flood harbour", default_schema())
+    parsed = parse_query("harbour flood harbour", build_schema())
     words = {q.subqueries[1].text: q.boost for q in parsed.subqueries}
     assert all(isinstance(q, WordQuery) for q in parsed.subqueries)
     assert words == {"harbour": 2.0, "flood": 1.0}
@@ -38,13 +38,13 @@ def test_a_word_is_one_query_over_its_fields_and_counts_as_often_as_typed():
 
 
 def test_the_parts_of_a_hyphenated_word_are_words():
-    parsed = parse_query("shock-induced", default_schema())
+    parsed = parse_query("shock-induced", build_schema())
     assert [q.subqueries[0].text for q in parsed.subqueries if isinstance(q, WordQuery)] == ["shock", "induc"]
 
 
 def test_a_question_mark_ends_a_question_but_stays_a_wildcard_inside_a_word():
-    assert isinstance(parse_query("quango?", default_schema()), WordQuery)
-    assert any(isinstance(q, wq.Wildcard) for q in parse_query("wom?n", default_schema()).leaves())
+    assert isinstance(parse_query("quango?", build_schema()), WordQuery)
+    assert any(isinstance(q, wq.Wildcard) for q in parse_query("wom?n", build_schema()).leaves())
 
 
 def test_a_repeated_word_weighs_more(make_index):
