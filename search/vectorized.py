@@ -67,6 +67,8 @@ class Segment:
         self.key = segment_key(reader)
         self.size = reader.doc_count_all()
         self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
+        self.dead = np.zeros(self.size, dtype=bool)  # looked up by article number: np.isin costs ~90 µs a call
+        self.dead[self.deleted] = True
         self._lock = threading.Lock()
         self._postings: OrderedDict = OrderedDict()
         self._kept = 0
@@ -118,7 +120,7 @@ class Segment:
         leaf = terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format, term=(field, text))
         ids, weights = _blocks(leaf) if isinstance(leaf, W3LeafMatcher) else _one_by_one(leaf)
         if len(self.deleted):
-            keep = ~np.isin(ids, self.deleted, assume_unique=True)
+            keep = ~self.dead[ids]
             ids, weights = ids[keep], weights[keep]
         return Matches(ids, weights)
 
@@ -144,8 +146,7 @@ class Segment:
 
     def live(self) -> np.ndarray:
         """Every article not deleted."""
-        every = np.arange(self.size, dtype=np.int64)
-        return np.setdiff1d(every, self.deleted, assume_unique=True) if len(self.deleted) else every
+        return np.flatnonzero(~self.dead).astype(np.int64)
 
 
 _SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # segment key -> its arrays
@@ -383,13 +384,12 @@ class Scorer:
     def date_range(self, q: wq.DateRange) -> Matches:
         """Publication dates compared in their column; a range scores its boost, as in Whoosh."""
         dates = self.segment.column(self.reader, q.fieldname)
-        keep = dates > 0
+        keep = (dates > 0) & ~self.segment.dead
         if q.start is not None:
             keep &= dates > q.start if q.startexcl else dates >= q.start
         if q.end is not None:
             keep &= dates < q.end if q.endexcl else dates <= q.end
         ids = np.flatnonzero(keep).astype(np.int64)
-        ids = np.setdiff1d(ids, self.segment.deleted, assume_unique=True) if len(self.segment.deleted) else ids
         return Matches(ids, np.full(len(ids), float(q.boost)))
 
     def one_by_one(self, q: wq.Query) -> Matches:
