@@ -172,3 +172,14 @@ def test_postings_read_without_positions_are_whooshs(corpus_index):
                     matcher.next()
                 found = arrays.postings(reader, field, text)
                 assert list(zip(found.ids.tolist(), found.values.tolist())) == expected, (field, text)
+
+
+@pytest.mark.parametrize("spread", [1, 10_000])  # close together (added up in an array) and far apart (sorted)
+def test_a_union_adds_up_each_articles_values(spread):
+    import numpy as np
+
+    parts = [vectorized.Matches(np.array(ids, dtype=np.int64) * spread, np.array(values)) for ids, values in
+             (([0, 3, 7], [1.0, 2.0, 3.0]), ([3, 5], [0.5, 0.25]), ([], []), ([7, 9], [1.5, 0.0]))]
+    found = vectorized.union(parts)
+    assert found.ids.tolist() == [0, 3 * spread, 5 * spread, 7 * spread, 9 * spread]
+    assert found.values.tolist() == [1.0, 2.5, 0.25, 4.5, 0.0]
