@@ -328,6 +328,7 @@ def _search(ix, text, source, person, date_from, date_to, sort, page, page_size,
     # NumPy's import is a cost a reindex need not pay: it comes with the first search.
     from search.facets import count_facets
     from search.vectorized import search as ranked_search
+    from search.vectorized import stored_fields
 
     parsed, options = prepare(ix, text, source, person, date_from, date_to, sort, boosts)
     half_life = recency_half_life(recency, parsed, sort, date_from, date_to)
@@ -335,7 +336,7 @@ def _search(ix, text, source, person, date_from, date_to, sort, page, page_size,
         ranked = ranked_search(searcher, parsed, page * page_size, time_limit=time_limit, **options)
         terms = query_terms(parsed, ix.schema)
         hits = tuple(
-            hit_record(searcher.stored_fields(docnum), score, terms,
+            hit_record(stored_fields(searcher, docnum), score, terms,
                        explain_hit(searcher, parsed, docnum, text).as_dict() if explain else None)
             for docnum, score in ranked.top[(page - 1) * page_size :]
         )

@@ -174,6 +174,17 @@ def segment(reader) -> Segment:
     return found
 
 
+def stored_fields(searcher, docnum: int) -> dict:
+    """An article's stored fields, read from its segment: Whoosh's reader would also check
+    each one against the schema (a third of the time), and a format change rebuilds the
+    index rather than dropping fields."""
+    reader = searcher.reader()
+    if not reader.is_atomic():
+        number, docnum = reader._segment_and_docnum(docnum)
+        reader = reader.readers[number]
+    return reader._perdoc.stored_fields(docnum)
+
+
 def holds(searcher, field: str, text: str) -> bool:
     """Whether any segment has the term (deleted articles count, as in Whoosh), from the
     term lookups the segments remember: scoring the query has made them already."""

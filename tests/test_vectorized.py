@@ -103,6 +103,20 @@ def test_deleted_and_updated_articles_rank_as_in_whoosh(tmp_path):
             assert found.total == 30
 
 
+def test_stored_fields_are_read_as_whoosh_reads_them(tmp_path, corpus_index):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps({"id": "a", "title": "Harbour", "body": "Cranes.", "author": "Ann"}))
+    search.reindex([folder], tmp_path / "index")
+    (folder / "b.jsonl").write_text(json.dumps({"id": "b", "title": "Bridge", "body": "Gales.", "tags": ["x"]}))
+    search.reindex([folder], tmp_path / "index")  # a second segment
+    for folder, segments in ((tmp_path / "index", 2), (corpus_index, 1)):
+        with search.open_index(folder).searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) == segments
+            every = range(searcher.doc_count_all())
+            assert [vectorized.stored_fields(searcher, d) for d in every] == [searcher.stored_fields(d) for d in every]
+
+
 def test_only_the_best_are_kept_ties_to_the_lower_number(corpus_index):
     ix = search.open_index(corpus_index)
     with ix.searcher(weighting=Ranking()) as searcher:
