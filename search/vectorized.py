@@ -30,7 +30,7 @@ from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, length_n
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 TERMS_KEPT = 200_000  # term lookups cached per segment
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number, up to this many per posting
+DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number: when under 32,768 or 64 per posting
 CUT_OFF = "The search took longer than {:g} s and was cut off: these are the hits found by then."
 
 
@@ -435,7 +435,7 @@ def union(parts: list[Matches]) -> Matches:
     every = np.concatenate([p.ids for p in parts])
     values = np.concatenate([p.values for p in parts])
     size = int(every.max()) + 1
-    if size > DENSE_UNION * len(every):  # few articles far apart: sorting them is cheaper
+    if size > DENSE_UNION * len(every) + 32_768:  # few articles far apart: sorting them is cheaper
         ids, where = np.unique(every, return_inverse=True)
         return Matches(ids, np.bincount(where, weights=values, minlength=len(ids)))
     seen = np.zeros(size, dtype=bool)
