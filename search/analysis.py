@@ -6,8 +6,11 @@ importable at this path, or old indexes stop opening.
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
 from whoosh.analysis import (
     Filter,
@@ -44,18 +47,41 @@ STOP = frozenset(FUNCTION_WORDS.split()) | frozenset("abcdefghijklmnopqrstuvwxyz
 
 @lru_cache(maxsize=1)
 def _snowball():
-    """Loaded on first use: importing NLTK takes most of a second that a no-op reindex need
-    not pay. NLTK's package also imports SciPy when it is installed (another second, for
-    statistics stemming never uses): SciPy is hidden while NLTK loads."""
-    hide = "scipy" not in sys.modules
-    if hide:
-        sys.modules["scipy"] = None  # "import scipy" fails, and NLTK goes on without it
+    """Loaded on first use, and alone: NLTK's package imports most of NLTK as it loads
+    (0.4 s of a one-file reindex; SciPy too when installed, another second), and the
+    stemmer needs five small modules of it. If NLTK changes so that they do not load
+    alone, the whole package is imported instead."""
+    if "nltk" not in sys.modules:
+        try:
+            return _stemmer_alone()
+        except Exception:  # noqa: BLE001 - any NLTK that will not load in parts loads whole
+            pass
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+def _stemmer_alone():
+    """NLTK's English Snowball stemmer, imported with stand-ins for the packages around
+    it (nltk, nltk.stem, nltk.corpus), so that their __init__ modules do not run. The
+    stand-ins are removed after: a later "import nltk" loads the real package."""
+    found = importlib.util.find_spec("nltk")
+    if found is None or not found.submodule_search_locations:
+        raise ImportError("NLTK is not installed")
+    root = Path(found.submodule_search_locations[0])
+    standins = {name: ModuleType(name) for name in ("nltk", "nltk.stem", "nltk.corpus")}
+    for name, module in standins.items():
+        module.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
+    standins["nltk.corpus"].stopwords = None  # used only with ignore_stopwords=True
+    sys.modules.update(standins)
     try:
         from nltk.stem.snowball import SnowballStemmer
+
+        return SnowballStemmer("english")
     finally:
-        if hide:
-            del sys.modules["scipy"]
-    return SnowballStemmer("english")
+        for name, module in standins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 WORDS_KEPT = 100_000  # words memoized by stem(): news repeats most of its words, and a rare

@@ -1,0 +1,31 @@
+"""The stemmer is NLTK's, loaded without the rest of NLTK."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+CHECK = """
+import re, sys
+from pathlib import Path
+from search.analysis import stem
+words = sorted({w.lower() for f in Path(sys.argv[1]).rglob("*") if f.is_file()
+                for w in re.findall(r"[A-Za-z]+", f.read_text(errors="ignore"))})
+light = [stem(w) for w in words]
+loaded = sorted(name for name in sys.modules if name.startswith("nltk"))
+import nltk
+from nltk.stem.snowball import SnowballStemmer
+whole = SnowballStemmer("english")
+assert light == [whole.stem(w) for w in words]
+assert "nltk.corpus.reader" not in loaded and "nltk.stem.snowball" in loaded, loaded
+assert type(nltk.corpus.stopwords).__name__ == "LazyCorpusLoader"  # the real package after
+print(len(words))
+"""
+
+
+def test_the_stemmer_loads_alone_and_stems_as_nltk_does():
+    done = subprocess.run([sys.executable, "-c", CHECK, str(CORPUS)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 1000  # words of the sample corpus compared
