@@ -31,6 +31,8 @@ FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation
 MONTHS = "january february march april may june july august september october november december".split()
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
+SETTLED_NS = 2_000_000_000  # a file last changed this long before it is looked at keeps its size and mtime
+# until it changes again (file systems keep mtimes to 2 s at worst): they then vouch for its content
 
 
 class IndexProblem(Exception):
@@ -77,6 +79,7 @@ class IndexedFile:
     articles: dict[str, str] = field(default_factory=dict)
     rejected: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()  # content hashes of the articles it repeats
+    stat: tuple[int, int] | None = None  # size and mtime (ns) when its content was fingerprinted, if settled
 
 
 @dataclass
@@ -193,7 +196,8 @@ def indexed_files(ix, index_dir: Path) -> dict[str, IndexedFile]:
 
 
 def _indexed_file(record: dict, articles: dict[str, str]) -> IndexedFile:
-    return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())))
+    stat = tuple(record["stat"]) if record.get("stat") else None
+    return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())), stat)
 
 
 def _contents(path: Path) -> bytes | None:
@@ -201,6 +205,16 @@ def _contents(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
+    """The file's size and mtime, if its mtime is before settled_before (else None: a
+    change in the same clock tick could leave them as they are)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns) if found.st_mtime_ns < settled_before else None
 
 
 def _fingerprint(data: bytes | None) -> str:
@@ -234,6 +248,7 @@ class _Reindex:
         self.seen_content: dict[str, str] = {}
         self.in_work: dict[str, _FileInWork] = {}  # file key -> its parts read so far
         self.unwanted: dict[str, list[int]] = {}  # workers' segment id -> documents to delete
+        self.stats: dict[str, tuple[int, int]] = {}  # file key -> settled size and mtime, looked at before reading
         self.writer = None
 
     def _tick(self) -> None:
@@ -243,14 +258,24 @@ class _Reindex:
     def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str, list]]:
         """Counts the files whose fingerprint the index already has; returns the others.
 
+        A settled file whose size and mtime are those it had when fingerprinted is not read
+        again (as git and rsync judge files); any other file is read and fingerprinted, so a
+        file touched but not changed counts as unchanged.
         An unchanged file holding duplicates is read again only when the article it repeats
         was in a file that changed or went away: its copy may now be the one to index.
         """
         changed, holding = [], []
+        settled_before = time.time_ns() - SETTLED_NS
         for path, key in files:
-            data = _contents(path)
-            file_hash = _fingerprint(data)
             old = self.known.get(key)
+            stat = _settled_stat(path, settled_before)  # before reading: a change after it shows next time
+            if stat is not None:
+                self.stats[key] = stat
+            if old is not None and old.file_hash and stat is not None and stat == old.stat:  # "": it was unreadable
+                data, file_hash = None, old.file_hash
+            else:
+                data = _contents(path)
+                file_hash = _fingerprint(data)
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash, jsonl_parts(path, data)))  # cut from the bytes in hand
             elif old.duplicates:
@@ -268,7 +293,7 @@ class _Reindex:
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
         self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates),
-                             "articles": dict(old.articles)}
+                             "articles": dict(old.articles), "stat": self.stats.get(key)}
         self.report.rejected += [(str(path), reason) for reason in old.rejected]
         self.report.unchanged += len(old.articles)
         self.report.duplicates += len(old.duplicates)
@@ -341,7 +366,8 @@ class _Reindex:
         """Records a file read whole, removes the articles it no longer holds, logs it."""
         problems = work.problems or ([] if work.statuses else [EMPTY])
         self.report.rejected += [(work.path, p) for p in problems]
-        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": work.repeated, "articles": work.kept}
+        self.records[key] = {"hash": file_hash, "rejected": problems, "duplicates": work.repeated, "articles": work.kept,
+                             "stat": self.stats.get(key)}
         self._remove({i: h for i, h in old.items() if i not in work.current})
         entry: dict = {"path": work.path, **({"rejected": problems} if problems else {})}
         entry["outcome"] = "read" if work.statuses else "rejected"

@@ -68,6 +68,36 @@ def test_touching_a_file_without_changing_it_reads_nothing(folder, tmp_path):
     assert search.reindex([folder], index_dir).counts()["unchanged"] == 5
 
 
+def rewrite_keeping_size_and_mtime(path: Path) -> None:
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Story", "Xtory"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def test_a_settled_file_whose_size_and_mtime_are_the_same_is_not_read_again(folder, tmp_path):
+    """As git and rsync judge files: size and mtime vouch for a file last changed well
+    before it was read. Once its mtime moves, its content decides."""
+    index_dir, story = tmp_path / "index", folder / "story-0001.txt"
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(story, ns=(an_hour_ago, an_hour_ago))
+    search.reindex([folder], index_dir)
+    rewrite_keeping_size_and_mtime(story)
+    assert search.reindex([folder], index_dir).counts()["unchanged"] == 5
+    os.utime(story, ns=(an_hour_ago, an_hour_ago + 10**9))
+    assert search.reindex([folder], index_dir).counts()["updated"] == 1
+    assert search.search(index_dir, "xtory").total == 1
+
+
+def test_a_file_changed_just_before_a_reindex_is_read_again_even_with_the_same_size_and_mtime(folder, tmp_path):
+    """A file written in the same clock tick as it was read could keep its mtime through
+    a change: its size and mtime are not trusted."""
+    index_dir, story = tmp_path / "index", folder / "story-0001.txt"
+    search.reindex([folder], index_dir)  # the stories were written a moment ago
+    rewrite_keeping_size_and_mtime(story)
+    assert search.reindex([folder], index_dir).counts()["updated"] == 1
+
+
 def test_what_the_index_holds_comes_from_files_json_or_else_its_columns(folder, tmp_path):
     """files.json names each file's articles, so a reindex need not read the index's
     columns; a files.json without them (or from another commit) falls back to the columns."""
