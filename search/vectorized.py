@@ -16,11 +16,13 @@ import weakref
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from pickle import loads
+from io import BytesIO
+from pickle import load, loads
+from struct import Struct
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
@@ -31,6 +33,7 @@ POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 TERMS_KEPT = 200_000  # term lookups cached per segment
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number: when under 32,768 or 64 per posting
+BLOCK_LENGTH = Struct("!i")  # how Whoosh writes a block's length
 CUT_OFF = "The search took longer than {:g} s and was cut off: these are the hits found by then."
 
 
@@ -118,8 +121,11 @@ class Segment:
         if info is None:
             return Matches.none()
         terms = reader._terms
-        leaf = terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format, term=(field, text))
-        ids, weights = _blocks(leaf) if isinstance(leaf, W3LeafMatcher) else _one_by_one(leaf)
+        if isinstance(terms._codec, W3Codec) and not info.is_inlined():
+            offset, length = info.extent()
+            ids, weights = _extent(terms._postfile, offset, length[0] if isinstance(length, tuple) else length)
+        else:  # a term in one article or two keeps its postings in its term info
+            ids, weights = _one_by_one(terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format))
         if len(self.deleted):
             keep = ~self.dead[ids]
             ids, weights = ids[keep], weights[keep]
@@ -231,18 +237,31 @@ def _commonest(reader, fields) -> list[tuple[str, bytes]]:
     return [(field, text) for _, field, text in found]
 
 
-def _blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """A term's postings read a block at a time: ids are stored as gaps, weights as floats."""
-    ids, weights = [], []
-    while leaf.is_active():
-        gaps, stored = _ids_and_weights(leaf)
-        block = np.asarray(gaps, dtype=np.int64)
-        ids.append(block if leaf._byteids else np.cumsum(block))
+def _extent(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings, read from the postings file in one go (Whoosh's W3LeafMatcher
+    reads each block in several small reads): a header, then blocks of a length (negative
+    for the last), the block's pickled info, and its data. Ids are stored as gaps from
+    the block's first, weights as floats. (Whoosh's term info unpacks its length as a
+    1-tuple: the caller passes the number.)"""
+    raw = postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no postings at offset {offset} of the postings file")
+    stream, at, ids, weights = BytesIO(raw), 4, [], []
+    while at < len(raw):
+        size = BLOCK_LENGTH.unpack_from(raw, at)[0]
+        stream.seek(at + BLOCK_LENGTH.size)
+        count, _, _, compression = load(stream)[:4]
+        end = at + BLOCK_LENGTH.size + abs(size)
+        data = raw[stream.tell() : end]
+        gaps, stored = _ids_and_weights(zlib.decompress(data) if compression else data, count)
+        ids.append(np.cumsum(np.asarray(gaps, dtype=np.int64)))
         if stored is None or isinstance(stored, float):
-            weights.append(np.full(len(block), 1.0 if stored is None else stored))
+            weights.append(np.full(count, 1.0 if stored is None else stored))
         else:
             weights.append(np.asarray(stored, dtype=np.float64))
-        leaf._next_block()
+        at = end
+        if size < 0:
+            break
     if not ids:
         return Matches.none().ids, Matches.none().values
     return np.concatenate(ids), np.concatenate(weights)
@@ -254,16 +273,13 @@ VALUES_START = b"(c_codecs\nencode\n"
 WITHOUT_VALUES = b"N\x87."  # None for the values, then the (ids, weights, None) tuple, and stop
 
 
-def _ids_and_weights(leaf: W3LeafMatcher) -> tuple:
+def _ids_and_weights(data: bytes, count: int) -> tuple:
     """A block's ids and weights without its positions: unpickling the positions (a string
     and a call for each posting) takes three quarters of the time, and scoring needs none.
     A block that does not read that way is unpickled whole."""
-    data = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
-    if leaf._compression:
-        data = zlib.decompress(data)
     cut = data.find(VALUES_START)
     found = _unpickled(data[:cut] + WITHOUT_VALUES) if cut > 0 else None
-    if _complete(found, leaf._blocklength):
+    if _complete(found, count):
         return found[0], found[1]
     return loads(data)[:2]
 

@@ -8,6 +8,7 @@ import pytest
 from whoosh import query as wq
 
 import search
+from conftest import NOW
 from search import vectorized
 from search.query import build_filter, parse_query
 from search.ranking import Ranking
@@ -173,19 +174,36 @@ def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, mo
     assert sum(frequencies) - frequencies[-1] < 50 <= sum(frequencies)
 
 
-def test_postings_read_without_positions_are_whooshs(corpus_index):
-    ix = search.open_index(corpus_index)
-    with ix.searcher() as searcher:
-        reader = searcher.reader().leaf_readers()[0][0]
-        arrays = Segment(reader)
-        for field in ("title", "body", "people"):
-            for text in reader.lexicon(field):
-                matcher, expected = reader.postings(field, text), []
-                while matcher.is_active():
+def assert_postings_are_whooshs(reader, fields=("title", "body", "people")):
+    arrays = Segment(reader)
+    for field in fields:
+        for text in reader.lexicon(field):
+            matcher, expected = reader.postings(field, text), []
+            while matcher.is_active():
+                if not reader.is_deleted(matcher.id()):
                     expected.append((matcher.id(), matcher.weight()))
-                    matcher.next()
-                found = arrays.postings(reader, field, text)
-                assert list(zip(found.ids.tolist(), found.values.tolist())) == expected, (field, text)
+                matcher.next()
+            found = arrays.postings(reader, field, text)
+            assert list(zip(found.ids.tolist(), found.values.tolist())) == expected, (field, text)
+
+
+def test_postings_read_without_positions_are_whooshs(corpus_index):
+    with search.open_index(corpus_index).searcher() as searcher:
+        assert_postings_are_whooshs(searcher.reader().leaf_readers()[0][0])
+
+
+def test_postings_of_many_blocks_are_whooshs(make_index):
+    """Whoosh writes 128 postings to a block: words in hundreds of articles span several."""
+    articles = [{"url": f"https://example.org/{n}", "title": f"Tide {n % 7}",
+                 "body": "harbour " * (n % 4 + 1) + f"pier{n % 3} crane, report {n}"} for n in range(450)]
+    index_dir = make_index(articles)
+    lines = index_dir.parent / "articles-corpus" / "articles.jsonl"
+    lines.write_text("\n".join(json.dumps(a) for a in articles if not a["url"].endswith("/7")))  # deleted: left out
+    assert search.reindex([lines.parent], index_dir, now=NOW).counts()["removed"] == 1
+    with search.open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader().leaf_readers()[0][0]
+        assert reader.doc_count() == 449 and reader.doc_frequency("body", "harbour") == 450
+        assert_postings_are_whooshs(reader, ("title", "body"))
 
 
 @pytest.mark.parametrize("spread", [1, 10_000])  # close together (added up in an array) and far apart (sorted)
