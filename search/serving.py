@@ -22,7 +22,7 @@ MAX_DEPTH = 1000  # results a query may page through; /export streams everything
 MAX_TERMS = 60  # words and expanded patterns in one query
 MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are not
 RESULTS_KEPT = 1024  # recent search results a SharedIndex remembers for its current commit
-WARM_POSTINGS = 2_000_000  # postings of the commonest words a SharedIndex reads as it opens (about 32 MB)
+WARM_POSTINGS = 3_500_000  # postings of the commonest words a SharedIndex reads as it opens (about 56 MB)
 WARM_SECONDS = 30.0  # and the most time it spends on them
 SAME_MTIME = 2.0  # seconds within which two changes to a folder may leave it the same mtime
 

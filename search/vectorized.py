@@ -31,6 +31,7 @@ from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, length_n
 
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 TERMS_KEPT = 200_000  # term lookups cached per segment
+VOCABULARY_KEPT = 50_000  # a field with at most this many terms in a segment has them in a set (about 4 MB)
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number: when under 32,768 or 64 per posting
 BLOCK_LENGTH = Struct("!i")  # how Whoosh writes a block's length
@@ -77,6 +78,7 @@ class Segment:
         self._postings: OrderedDict = OrderedDict()
         self._kept = 0
         self._infos: dict = {}
+        self._vocabulary: dict[str, frozenset[bytes]] = {}  # field -> every term it has here, once known
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray | None] = {}
 
@@ -101,6 +103,9 @@ class Segment:
         Whoosh's term dictionary is searched in Python."""
         key = (field, text)
         if key not in self._infos:
+            known = self._vocabulary.get(field)
+            if known is not None and text not in known:
+                return None
             try:
                 found = reader._terms.term_info(field, text)
             except TermNotFound:
@@ -111,6 +116,11 @@ class Segment:
                 self._infos[key] = found
             return found
         return self._infos[key]
+
+    def know(self, field: str, terms: frozenset[bytes]) -> None:
+        """Every term of the field in this segment: a term not among them is not looked up.
+        (Query words are looked up in every field, and most are absent from names and dates.)"""
+        self._vocabulary[field] = terms
 
     def doc_frequency(self, reader, field: str, text: bytes) -> int:
         info = self.info(reader, field, text)
@@ -217,7 +227,12 @@ def warm(searcher, fields, postings: int, seconds: float, pause=lambda: None) ->
         arrays = segment(reader)
         kept.append(arrays)
         share = postings * reader.doc_count_all() // articles
-        for field, text in _commonest(reader, fields):
+        commonest = _commonest(reader, fields)
+        for field in fields:
+            terms = frozenset(text for name, text in commonest if name == field)
+            if len(terms) <= VOCABULARY_KEPT:
+                arrays.know(field, terms)
+        for field, text in commonest:
             pause()
             if share <= 0 or time.monotonic() > deadline:
                 break

@@ -174,6 +174,27 @@ def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, mo
     assert sum(frequencies) - frequencies[-1] < 50 <= sum(frequencies)
 
 
+def test_a_warmed_segment_knows_its_small_fields_terms_and_ranks_the_same(corpus_index, monkeypatch):
+    """Warming keeps the terms of fields with few of them: a word absent there is not
+    looked up in Whoosh's term dictionary, and every query ranks as before."""
+    ix = search.open_index(corpus_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        cold = [vectorized.search(searcher, parse_query(text, ix.schema), None) for text in QUERIES]
+    vectorized._SHARED.clear()
+    with ix.searcher(weighting=Ranking()) as searcher:
+        reader = searcher.reader().leaf_readers()[0][0]
+        people = len(list(reader.lexicon("people")))
+        monkeypatch.setattr(vectorized, "VOCABULARY_KEPT", people)
+        kept = vectorized.warm(searcher, ["title", "body", "people", "dates"], 0, 10.0)
+        assert {"people", "dates"} <= set(kept[0]._vocabulary) and "body" not in kept[0]._vocabulary
+        lookups = []
+        monkeypatch.setattr(type(reader._terms), "term_info", lambda *args: lookups.append(args[1:]))
+        assert kept[0].info(reader, "people", b"nosuchname") is None and lookups == []
+        monkeypatch.undo()
+        for text, before in zip(QUERIES, cold):
+            assert_same(vectorized.search(searcher, parse_query(text, ix.schema), None), before.top)
+
+
 def assert_postings_are_whooshs(reader, fields=("title", "body", "people")):
     arrays = Segment(reader)
     for field in fields:
