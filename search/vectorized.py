@@ -14,9 +14,13 @@ import threading
 import time
 import weakref
 import zlib
+from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
+from itertools import accumulate
 from pickle import load, loads
 from struct import Struct
 
@@ -117,6 +121,31 @@ class Segment:
             return found
         return self._infos[key]
 
+    def positions(self, reader, field: str, text: bytes, docs: list[int]) -> dict[int, list[int]]:
+        """Where the term stands in each of docs (sorted article numbers that hold it):
+        only the blocks that can hold them are read. Not kept: phrases are rarer."""
+        info = self.info(reader, field, text)
+        decode = reader.schema[field].format.decoder("positions")
+        terms = reader._terms
+        if info is None or not docs:
+            return {}
+        if not isinstance(terms._codec, W3Codec) or info.is_inlined():
+            matcher, found = terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format), {}
+            while matcher.is_active():
+                found[matcher.id()] = list(matcher.value_as("positions"))
+                matcher.next()
+            return {doc: found[doc] for doc in docs if doc in found}
+        wanted, found, after = set(docs), {}, -1
+        for _, highest, data in _blocks(terms._postfile, info):
+            first = bisect_right(docs, after)  # the first article wanted after the blocks before
+            if first == len(docs):
+                break
+            if docs[first] <= highest:  # else the block holds none of them
+                gaps, _, values = loads(data())
+                found.update((doc, decode(values[i])) for i, doc in enumerate(accumulate(gaps)) if doc in wanted)
+            after = highest
+        return found
+
     def know(self, field: str, terms: frozenset[bytes]) -> None:
         """Every term of the field in this segment: a term not among them is not looked up.
         (Query words are looked up in every field, and most are absent from names and dates.)"""
@@ -132,8 +161,7 @@ class Segment:
             return Matches.none()
         terms = reader._terms
         if isinstance(terms._codec, W3Codec) and not info.is_inlined():
-            offset, length = info.extent()
-            ids, weights = _extent(terms._postfile, offset, length[0] if isinstance(length, tuple) else length)
+            ids, weights = _extent(terms._postfile, info)
         else:  # a term in one article or two keeps its postings in its term info
             ids, weights = _one_by_one(terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format))
         if len(self.deleted):
@@ -252,34 +280,43 @@ def _commonest(reader, fields) -> list[tuple[str, bytes]]:
     return [(field, text) for _, field, text in found]
 
 
-def _extent(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """A term's postings, read from the postings file in one go (Whoosh's W3LeafMatcher
-    reads each block in several small reads): a header, then blocks of a length (negative
-    for the last), the block's pickled info, and its data. Ids are stored as gaps from
-    the block's first, weights as floats. (Whoosh's term info unpacks its length as a
-    1-tuple: the caller passes the number.)"""
-    raw = postfile.get(offset, length)
-    if raw[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"no postings at offset {offset} of the postings file")
-    stream, at, ids, weights = BytesIO(raw), 4, [], []
-    while at < len(raw):
-        size = BLOCK_LENGTH.unpack_from(raw, at)[0]
-        stream.seek(at + BLOCK_LENGTH.size)
-        count, _, _, compression = load(stream)[:4]
-        end = at + BLOCK_LENGTH.size + abs(size)
-        data = raw[stream.tell() : end]
-        gaps, stored = _ids_and_weights(zlib.decompress(data) if compression else data, count)
+def _extent(postfile, info) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings: ids are stored as gaps from the block's first, weights as floats."""
+    ids, weights = [], []
+    for count, _, data in _blocks(postfile, info):
+        gaps, stored = _ids_and_weights(data(), count)
         ids.append(np.cumsum(np.asarray(gaps, dtype=np.int64)))
         if stored is None or isinstance(stored, float):
             weights.append(np.full(count, 1.0 if stored is None else stored))
         else:
             weights.append(np.asarray(stored, dtype=np.float64))
-        at = end
-        if size < 0:
-            break
     if not ids:
         return Matches.none().ids, Matches.none().values
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _blocks(postfile, info) -> Iterator[tuple[int, int, Callable[[], bytes]]]:
+    """A term's blocks of postings, read from the postings file in one go (Whoosh's
+    W3LeafMatcher reads each block in several small reads): a header, then blocks of a
+    length (negative for the last), the block's pickled info, and its data. Yields each
+    block's number of postings, highest article number, and a function that unpacks its
+    data."""
+    offset, length = info.extent()
+    length = length[0] if isinstance(length, tuple) else length  # Whoosh unpacks it as a 1-tuple
+    raw = postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no postings at offset {offset} of the postings file")
+    stream, at = BytesIO(raw), 4
+    while at < len(raw):
+        size = BLOCK_LENGTH.unpack_from(raw, at)[0]
+        stream.seek(at + BLOCK_LENGTH.size)
+        count, highest, _, compression = load(stream)[:4]
+        end = at + BLOCK_LENGTH.size + abs(size)
+        data = raw[stream.tell() : end]
+        yield count, highest, partial(zlib.decompress, data) if compression else partial(bytes, data)
+        at = end
+        if size < 0:
+            break
 
 
 # Where a block's positions start in its pickle: Whoosh pickles (ids, weights, values) with
@@ -407,14 +444,13 @@ class Scorer:
     def in_a_row(self, field: str, words: list[str], candidates: np.ndarray) -> np.ndarray:
         """Which candidates hold the words one after another: each word's positions there,
         shifted back by its place in the phrase, must meet."""
-        schema = self.top.schema[field]
-        matchers = [self.reader.postings(field, schema.to_bytes(word)) for word in words]
+        schema, docs = self.top.schema[field], candidates.tolist()
+        places = [self.segment.positions(self.reader, field, schema.to_bytes(word), docs) for word in words]
         keep = np.zeros(len(candidates), dtype=bool)
-        for n, doc in enumerate(candidates.tolist()):
+        for n, doc in enumerate(docs):
             starts = None
-            for place, matcher in enumerate(matchers):
-                matcher.skip_to(doc)
-                shifted = {position - place for position in matcher.value_as("positions")}
+            for place, positions in enumerate(places):
+                shifted = {position - place for position in positions.get(doc, ())}
                 starts = shifted if starts is None else starts & shifted
                 if not starts:
                     break

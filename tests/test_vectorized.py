@@ -213,7 +213,7 @@ def test_postings_read_without_positions_are_whooshs(corpus_index):
         assert_postings_are_whooshs(searcher.reader().leaf_readers()[0][0])
 
 
-def test_postings_of_many_blocks_are_whooshs(make_index):
+def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index):
     """Whoosh writes 128 postings to a block: words in hundreds of articles span several."""
     articles = [{"url": f"https://example.org/{n}", "title": f"Tide {n % 7}",
                  "body": "harbour " * (n % 4 + 1) + f"pier{n % 3} crane, report {n}"} for n in range(450)]
@@ -225,6 +225,20 @@ def test_postings_of_many_blocks_are_whooshs(make_index):
         reader = searcher.reader().leaf_readers()[0][0]
         assert reader.doc_count() == 449 and reader.doc_frequency("body", "harbour") == 450
         assert_postings_are_whooshs(reader, ("title", "body"))
+        for word in ("pier0", "pier2"):  # 150 articles each, none deleted: blocks of 128 and 22
+            matcher, every = reader.postings("body", word), {}
+            while matcher.is_active():
+                every[matcher.id()] = list(matcher.value_as("positions"))
+                matcher.next()
+            docs = sorted(every)
+            for wanted in ([docs[127]], [docs[128]], docs[127:129], docs[::50], docs):  # a block's last, the next's first
+                assert Segment(reader).positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}
+    with search.open_index(index_dir).searcher(weighting=Ranking()) as searcher:
+        for text, matches in (('"harbour pier1"', 149), ('"harbour harbour pier2"', 113), ('"pier0 crane"', 150),
+                              ('"crane harbour"', 0)):
+            q = parse_query(text, searcher.schema)
+            assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
+            assert vectorized.search(searcher, q, None).total == matches
 
 
 @pytest.mark.parametrize("spread", [1, 10_000])  # close together (added up in an array) and far apart (sorted)
