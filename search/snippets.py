@@ -76,14 +76,35 @@ REST = re.compile(r"\w*(?:['’]\w+)*")  # the rest of a word, from where its be
 
 
 @lru_cache(maxsize=1024)
-def candidates(terms: frozenset[str], ignore_case: bool = False) -> re.Pattern:
+def heads(terms: frozenset[str]) -> tuple[str, ...]:
     """The beginnings of words that may analyse to one of terms (lowercase): as a term
     starts, but for its last two letters (a stem ends differently: "happi" from "happy",
-    "possibl" from "possibility"); an apostrophe may follow the first letter (O'Brien ->
-    obrien). Only the beginnings: the compiled pattern is short, and fast to search for."""
-    heads = {term[: max(2, len(term) - 2)] for term in terms} | {IRREGULAR[t] for t in terms if t in IRREGULAR}
-    starts = sorted((re.escape(head[0]) + "['’]?" + re.escape(head[1:]) for head in heads), key=len, reverse=True)
-    return re.compile("|".join(starts), re.IGNORECASE if ignore_case else 0)
+    "possibl" from "possibility"), or as an irregular stem's word starts ("dying")."""
+    found = {term[: max(2, len(term) - 2)] for term in terms} | {IRREGULAR[t] for t in terms if t in IRREGULAR}
+    return tuple(sorted(found))
+
+
+def _starts(lowered: str, terms: frozenset[str], end: int) -> list[int]:
+    """Where, in lowercase text, a beginning of the terms' words starts; an apostrophe may
+    follow its first letter (O'Brien -> obrien). Found by str.find: compiling a pattern
+    for each query cost more than the search."""
+    apostrophes = [mark for mark in "'’" if mark in lowered]
+    found = set()
+    for head in heads(terms):
+        for form in [head] + [head[0] + mark + head[1:] for mark in apostrophes]:
+            at = lowered.find(form, 0, end)
+            while at >= 0:
+                found.add(at)
+                at = lowered.find(form, at + 1, end)
+    return sorted(found)
+
+
+@lru_cache(maxsize=64)
+def candidates(terms: frozenset[str]) -> re.Pattern:
+    """The beginnings of the terms' words as a pattern that ignores case, for the rare
+    text that lowercasing lengthens (where offsets in a lowercase copy would shift)."""
+    starts = sorted((re.escape(head[0]) + "['’]?" + re.escape(head[1:]) for head in heads(terms)), key=len, reverse=True)
+    return re.compile("|".join(starts), re.IGNORECASE)
 
 
 def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHARS) -> list[tuple[int, int, str]]:
@@ -92,11 +113,14 @@ def find_matches(text: str, terms: frozenset[str], limit: int | None = SCAN_CHAR
     folded = text if text.isascii() else text[:end].translate(SAME_LENGTH_FOLDS)  # "Zürich" found as "zur..."
     lowered = folded[:end].lower()  # searched three times faster than with re.IGNORECASE
     same = len(lowered) == end  # else lower() lengthened a letter ("İ"), and offsets would shift
-    found = []
-    for match in candidates(terms, not same).finditer(lowered if same else folded, 0, end):
-        start = match.start()
-        if BOUNDARY.match(folded, start):  # else the beginning is found inside a word
-            stop = REST.match(folded, match.end(), end).end()
+    if same:
+        starts = _starts(lowered, terms, end)
+    else:
+        starts = [match.start() for match in candidates(terms).finditer(folded, 0, end)]
+    found, stop = [], 0
+    for start in starts:
+        if start >= stop and BOUNDARY.match(folded, start):  # else it is found inside a word
+            stop = REST.match(folded, start + 1, end).end()  # the word's end, from inside it
             term = term_of(text[start:stop])
             if term in terms:
                 found.append((start, stop, term))

@@ -65,11 +65,14 @@ def test_words_are_found_however_the_analyzer_folds_them():
 
 
 def test_the_quick_finder_agrees_with_stemming_every_word():
-    text = (CORPUS / "text" / "castaneda-profile.txt").read_text(encoding="utf-8")
-    words = [term_of(m.group()) for m in WORD.finditer(text)]
-    wanted = frozenset(w for w in words[::7] if w)
-    every = [(m.start(), m.end(), term_of(m.group())) for m in WORD.finditer(text) if term_of(m.group()) in wanted]
-    assert find_matches(text, wanted, limit=None) == every and len(every) > 20
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(CORPUS.rglob("*")) if path.is_file()]
+    assert len(texts) > 20
+    for text in texts:
+        for step in (3, 7):
+            words = [term_of(m.group()) for m in WORD.finditer(text)]
+            wanted = frozenset(w for w in words[::step] if w)
+            every = [(m.start(), m.end(), term_of(m.group())) for m in WORD.finditer(text) if term_of(m.group()) in wanted]
+            assert find_matches(text, wanted, limit=None) == every
 
 
 def test_a_term_found_inside_a_word_is_not_marked():
