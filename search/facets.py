@@ -9,7 +9,6 @@ operations: fast enough to give every web search its side panel.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,6 +17,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 TOP = 50  # values kept per facet; the page shows fewer and folds the rest under "more"
+EPOCH = date(1970, 1, 1).toordinal()  # day ordinals less this are NumPy's days
+UNITS = {"year": "Y", "month": "M", "day": "D"}  # NumPy's names, whose dates print as our periods do
 DAY_SPAN = 62  # a chart spanning up to this many days goes day by day...
 MONTH_SPAN = 240  # ...up to this many months month by month, and year by year beyond
 
@@ -81,7 +82,8 @@ class Facets:
 @dataclass(frozen=True, slots=True)
 class _Table:
     """Per docnum: its source and publication day (an ordinal, 0 for none), whether that
-    day is a guess; people as (docnum, name) pairs. Names are numbers into `names`."""
+    day is a guess; people as (docnum, name) pairs. Names are numbers into `names`.
+    `articles` counts the articles of known date per period, by unit, once asked."""
 
     generation: int
     names: list[str]  # 0 is "" (no source)
@@ -91,7 +93,9 @@ class _Table:
     people: np.ndarray
     days: np.ndarray
     guessed: np.ndarray
-    dated: Counter  # day -> articles published that day (known dates only)
+    first: int  # the first and last known days, as ordinals (0 when none)
+    last: int
+    articles: dict[str, dict[str, int]]  # unit -> period -> articles of known date
 
 
 _tables: WeakKeyDictionary = WeakKeyDictionary()  # index -> its latest _Table
@@ -105,30 +109,37 @@ def count_facets(ix, searcher, docnums: Collection[int], span=(None, None)) -> F
     docs = np.asarray(docnums, dtype=np.int64)
     chosen = np.zeros(len(table.days), dtype=bool)
     chosen[docs] = True
-    days = _days(table.days[docs])
+    days = table.days[docs]
     return Facets(
         sources=_top(table, table.sources[docs]),
         people=_top(table, table.people[chosen[table.people_docs]]),
-        years=_by_period(days, _year),
-        months=_by_period(days, _month),
+        years=tuple(Count(p, n) for p, n in _per_period(days, "year").items()),
+        months=tuple(Count(p, n) for p, n in _per_period(days, "month").items()),
         timeline=timeline(table, docs, span),
     )
 
 
-def _days(ordinals: np.ndarray) -> Counter:
-    values, counts = np.unique(ordinals[ordinals > 0], return_counts=True)
-    return Counter({date.fromordinal(int(v)): int(n) for v, n in zip(values, counts)})
+def _per_period(ordinals: np.ndarray, unit: str) -> dict[str, int]:
+    """How many of the day ordinals (0: no date) fall in each year, month or day ("2024",
+    "2024-07", "2024-07-04"), in date order: counted by NumPy, not day by day in Python."""
+    days = (ordinals[ordinals > 0] - EPOCH).astype("datetime64[D]")
+    periods, counts = np.unique(days.astype(f"datetime64[{UNITS[unit]}]"), return_counts=True)
+    return dict(zip(np.datetime_as_string(periods).tolist(), counts.tolist()))
 
 
 def timeline(table: _Table, docs: np.ndarray, span=(None, None)) -> Timeline:
     """Matches and all articles per day, month or year, over the matches' date range."""
-    matched = _days(table.days[docs][~table.guessed[docs]])
-    undated = len(docs) - sum(matched.values())
-    if not matched:
+    known = table.days[docs][~table.guessed[docs]]
+    known = known[known > 0]
+    undated = len(docs) - len(known)
+    if not len(known):
         return Timeline("month", (), undated)
-    first, last = _range(matched, table.dated, span)
+    first, last = _range(int(known.min()), int(known.max()), table, span)
     unit, key, step = _unit(first, last)
-    matches, articles = _regroup(matched, key), _regroup(table.dated, key)
+    matches = _per_period(known, unit)
+    if unit not in table.articles:  # the same for every search of this generation
+        table.articles[unit] = _per_period(table.days[~table.guessed], unit)
+    articles = table.articles[unit]
     periods = tuple(Period(p, matches.get(p, 0), articles.get(p, 0)) for p in _periods(first, last, key, step))
     return Timeline(unit, periods, undated)
 
@@ -161,12 +172,12 @@ def _build_table(searcher, generation: int) -> _Table:
         if isinstance(published, datetime):
             days[docnum] = published.toordinal()
             guessed[docnum] = bool(fields.get("published_guess"))
-    dated = _days(days[~guessed])
+    dated = days[~guessed & (days > 0)]
     names = list(numbers)
     alphabetical = np.empty(len(names), np.int64)
     alphabetical[sorted(range(len(names)), key=lambda i: names[i].lower())] = np.arange(len(names))
     return _Table(generation, names, alphabetical, sources, np.array(people_docs, np.int64), np.array(people, np.int32),
-                  days, guessed, dated)
+                  days, guessed, int(dated.min()) if len(dated) else 0, int(dated.max()) if len(dated) else 0, {})
 
 
 def _top(table: _Table, ids: np.ndarray) -> tuple[Count, ...]:
@@ -178,29 +189,18 @@ def _top(table: _Table, ids: np.ndarray) -> tuple[Count, ...]:
         floor = np.partition(counts[found], len(found) - TOP)[len(found) - TOP]
         found = found[counts[found] >= floor]
     ranked = found[np.lexsort((table.alphabetical[found], -counts[found]))][:TOP]
-    return tuple(Count(table.names[i], int(counts[i])) for i in ranked)
+    return tuple(Count(table.names[i], n) for i, n in zip(ranked.tolist(), counts[ranked].tolist()))
 
 
-def _by_period(days: Counter, key: Callable[[date], str]) -> tuple[Count, ...]:
-    return tuple(Count(p, n) for p, n in sorted(_regroup(days, key).items()))
-
-
-def _regroup(days: Counter, key: Callable[[date], str]) -> Counter:
-    grouped: Counter = Counter()
-    for day, count in days.items():
-        grouped[key(day)] += count
-    return grouped
-
-
-def _range(matched: Counter, dated: Counter, span) -> tuple[date, date]:
-    """From the first to the last match, widened to the date filter but not past the
-    archive's own first and last dates (a filter from 1900 should not draw 1900)."""
-    first, last = min(matched), max(matched)
+def _range(first: int, last: int, table: _Table, span) -> tuple[date, date]:
+    """From the first to the last match (day ordinals), widened to the date filter but not
+    past the archive's own first and last dates (a filter from 1900 should not draw 1900)."""
+    first, last = date.fromordinal(first), date.fromordinal(last)
     start, end = span
     if start:
-        first = min(first, max(start.date(), min(dated)))
+        first = min(first, max(start.date(), date.fromordinal(table.first)))
     if end:
-        last = max(last, min(end.date(), max(dated)))
+        last = max(last, min(end.date(), date.fromordinal(table.last)))
     return first, last
 
 
