@@ -37,7 +37,8 @@ POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 TERMS_KEPT = 200_000  # term lookups cached per segment
 VOCABULARY_KEPT = 50_000  # a field with at most this many terms in a segment has them in a set (about 4 MB)
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number: when under 32,768 or 64 per posting
+DENSE_UNION = 64  # a union adds up values in an array as long as its highest article number when that is
+# under 32,768 plus this many per posting; else it sorts the articles
 BLOCK_LENGTH = Struct("!i")  # how Whoosh writes a block's length
 CUT_OFF = "The search took longer than {:g} s and was cut off: these are the hits found by then."
 
@@ -125,10 +126,9 @@ class Segment:
         """Where the term stands in each of docs (sorted article numbers that hold it):
         only the blocks that can hold them are read. Not kept: phrases are rarer."""
         info = self.info(reader, field, text)
-        decode = reader.schema[field].format.decoder("positions")
-        terms = reader._terms
         if info is None or not docs:
             return {}
+        decode, terms = reader.schema[field].format.decoder("positions"), reader._terms
         if not isinstance(terms._codec, W3Codec) or info.is_inlined():
             matcher, found = terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format), {}
             while matcher.is_active():
