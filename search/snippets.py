@@ -1,8 +1,8 @@
 """Snippets: a few passages of an article around the query's words, found fast.
 
 Whoosh's highlighter runs the whole analyzer chain over every hit's text, which costs more
-than the search itself. Here one regex pass over the first SCAN_CHARS characters finds the
-words that may be the query's (they start as one of its terms starts), and only those are
+than the search itself. Here a search of the first SCAN_CHARS characters finds the words
+that may be the query's (they start as one of its terms starts), and only those are
 folded and stemmed through the memoized functions the analyzer uses, so a snippet marks
 exactly the words the query matched.
 """
