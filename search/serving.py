@@ -34,7 +34,8 @@ class SharedIndex:
     With `warm`, a background thread reads the postings of the commonest words as the
     index opens (`warmed` is set when it is done): they are what a query takes longest
     to read, and the first requests need not wait for them. It reads between requests:
-    with one running, it waits (Python runs one thread at a time)."""
+    with one running, it waits (Python runs one thread at a time). It reads again after
+    each commit: a segment whose articles were deleted, or a new one, starts cold."""
 
     def __init__(self, index_dir: str | Path, warm: bool = True):
         self.ix = open_index(index_dir)
@@ -47,9 +48,12 @@ class SharedIndex:
         self._busy = 0  # threads inside searcher(): requests being answered
         self._busy_lock = threading.Lock()
         self.warmed = threading.Event()
+        self._warms = warm
+        self._warmed_generation = -1  # the latest commit warmed (or being warmed)
+        self._warm_lock = threading.Lock()
+        self._warm_until = time.monotonic() + WARM_SECONDS
         if warm:
-            self._warm_until = time.monotonic() + WARM_SECONDS
-            threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
+            self._warm_commit(self.ix.latest_generation())
         else:
             self.warmed.set()
 
@@ -120,15 +124,25 @@ class SharedIndex:
 
             live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}
             self._warm = [arrays for arrays in self._warm if arrays.key in live]
+        if fresh is not current and self._warms:
+            self._warm_commit(fresh.reader().generation())
         return fresh
+
+    def _warm_commit(self, generation: int) -> None:
+        """Starts reading the commonest words of this commit in the background, once."""
+        with self._warm_lock:
+            if generation <= self._warmed_generation:
+                return
+            self._warmed_generation = generation
+        threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
 
     def _read_commonest(self) -> None:
         from search.vectorized import warm
 
+        self._warm_until = time.monotonic() + WARM_SECONDS
         try:
             with self.ix.searcher() as searcher:
-                seconds = self._warm_until - time.monotonic()
-                self._warm = warm(searcher, list(BOOSTS), WARM_POSTINGS, seconds, self._while_busy)
+                self._warm = warm(searcher, list(BOOSTS), WARM_POSTINGS, WARM_SECONDS, self._while_busy)
         except Exception as error:  # noqa: BLE001 - an index that cannot warm still serves
             LOG.warning("could not warm the index: %s", error)
         finally:

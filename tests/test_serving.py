@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 import search
+from search import vectorized
 from search.serving import MAX_DEPTH, MAX_TERMS, SharedIndex
 from test_web import free_port, wait_for
 
@@ -115,6 +116,22 @@ def test_a_shared_index_warms_as_it_opens_and_ranks_the_same(harbour):
     assert warm._warm and not cold._warm
     for text in ("harbour crane", "repaired", '"crane number"', "story 7"):
         assert search.search(warm, text).hits == search.search(cold, text).hits
+
+
+def test_a_shared_index_warms_again_after_a_commit(harbour, tmp_path):
+    """A reindex adds a segment (and deletes in old ones): the server reads it in the background."""
+    shared = SharedIndex(harbour)
+    assert shared.warmed.wait(30)
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
+    search.reindex([extra.parent], harbour)
+    assert search.search(shared, "lighthouse").total == 1  # the request that meets the new commit
+    with shared.searcher() as searcher:
+        segments = {vectorized.segment_key(leaf.reader()) for leaf, _ in searcher.leaf_searchers()}
+    deadline = time.monotonic() + 30
+    while {arrays.key for arrays in shared._warm} != segments and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert {arrays.key for arrays in shared._warm} == segments and len(segments) == 2
 
 
 def test_the_latest_commit_is_looked_up_only_when_the_folder_changed(harbour, tmp_path, monkeypatch):
