@@ -119,7 +119,7 @@ def test_a_shared_index_warms_as_it_opens_and_ranks_the_same(harbour):
 
 
 def test_a_shared_index_warms_again_after_a_commit(harbour, tmp_path):
-    """A reindex adds a segment (and deletes in old ones): the server reads it in the background."""
+    """A reindex adds a segment: the server reads its commonest words in the background."""
     shared = SharedIndex(harbour)
     assert shared.warmed.wait(30)
     extra = tmp_path / "articles-corpus" / "more.jsonl"
