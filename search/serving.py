@@ -49,7 +49,7 @@ class SharedIndex:
         self._busy_lock = threading.Lock()
         self.warmed = threading.Event()
         self._warms = warm
-        self._warmed_generation = -1  # the latest commit warmed (or being warmed)
+        self._warmed_generation: int | None = None  # the latest commit warmed (or being warmed)
         self._warm_lock = threading.Lock()
         self._warm_until = time.monotonic() + WARM_SECONDS
         if warm:
@@ -131,7 +131,7 @@ class SharedIndex:
     def _warm_commit(self, generation: int) -> None:
         """Starts reading the commonest words of this commit in the background, once."""
         with self._warm_lock:
-            if generation <= self._warmed_generation:
+            if self._warmed_generation is not None and generation <= self._warmed_generation:
                 return
             self._warmed_generation = generation
         threading.Thread(target=self._read_commonest, name="morgue-warm", daemon=True).start()
