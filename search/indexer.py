@@ -31,8 +31,7 @@ FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation
 MONTHS = "january february march april may june july august september october november december".split()
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
-SETTLED_NS = 2_000_000_000  # a file last changed this long before it is looked at keeps its size and mtime
-# until it changes again (file systems keep mtimes to 2 s at worst): they then vouch for its content
+MTIME_TICK = 2.0  # seconds: the coarsest mtime a file system keeps; two changes within it may leave one mtime
 
 
 class IndexProblem(Exception):
@@ -265,7 +264,7 @@ class _Reindex:
         was in a file that changed or went away: its copy may now be the one to index.
         """
         changed, holding = [], []
-        settled_before = time.time_ns() - SETTLED_NS
+        settled_before = time.time_ns() - int(MTIME_TICK * 1e9)  # a file changed before then shows its next change
         for path, key in files:
             old = self.known.get(key)
             stat = _settled_stat(path, settled_before)  # before reading: a change after it shows next time

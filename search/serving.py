@@ -12,7 +12,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from search.indexer import open_index
+from search.indexer import MTIME_TICK, open_index
 from search.schema import BOOSTS
 
 LOG = logging.getLogger("morgue.serving")
@@ -24,7 +24,6 @@ MIN_PREFIX = 2  # letters before a wildcard: "ab*" is fine, "a*" and "*ing" are 
 RESULTS_KEPT = 1024  # recent search results a SharedIndex remembers for its current commit
 WARM_POSTINGS = 3_500_000  # postings of the commonest words a SharedIndex reads as it opens (about 56 MB)
 WARM_SECONDS = 30.0  # and the most time it spends on them
-SAME_MTIME = 2.0  # seconds within which two changes to a folder may leave it the same mtime
 
 
 class SharedIndex:
@@ -87,7 +86,7 @@ class SharedIndex:
             return self.ix.latest_generation()
         changed = os.stat(folder).st_mtime
         known = self._generation
-        if known is not None and known[0] == changed and changed < time.time() - SAME_MTIME:
+        if known is not None and known[0] == changed and changed < time.time() - MTIME_TICK:
             return known[1]
         generation = self.ix.latest_generation()
         self._generation = (changed, generation)
