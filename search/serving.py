@@ -118,12 +118,11 @@ class SharedIndex:
             fresh = self.ix.searcher()
         else:
             fresh = current if current.reader().generation() == self.latest_generation() else current.refresh()
-        if fresh is not current and self._warm:
+        if fresh is not current and self._warms:  # segments gone are let go; the commit's are read
             from search.vectorized import segment_key
 
             live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}
             self._warm = [arrays for arrays in self._warm if arrays.key in live]
-        if fresh is not current and self._warms:
             self._warm_commit(fresh.reader().generation())
         return fresh
 

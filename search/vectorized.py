@@ -162,7 +162,7 @@ class Segment:
         terms = reader._terms
         if isinstance(terms._codec, W3Codec) and not info.is_inlined():
             ids, weights = _extent(terms._postfile, info)
-        else:  # a term in one article or two keeps its postings in its term info
+        else:  # a term in one article keeps its postings in its term info
             ids, weights = _one_by_one(terms._codec.postings_reader(terms._postfile, info, reader.schema[field].format))
         if len(self.deleted):
             keep = ~self.dead[ids]
