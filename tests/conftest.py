@@ -3,6 +3,7 @@ and the public corpora in ../shared (tests that need them skip cleanly without t
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,15 @@ CORPUS = ROOT / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
 NOW = datetime(2025, 7, 4, 12, 0)
+
+
+def wait_until(condition, seconds: float = 30) -> None:
+    """Returns once condition() holds; fails the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("waited in vain")
+        time.sleep(0.01)
 
 
 def shared_path(*parts: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import search
-from conftest import ROOT
+from conftest import ROOT, wait_until
 from search.lock import ReindexLock
 
 WORDS = "harbour bridge council ferry budget flood tram museum strike election".split()
@@ -187,25 +187,6 @@ def new_segments(index_dir: Path, files: list[str]) -> set[str]:
     """The segments whose files appeared in the index folder since `files` were there."""
     return {p.name.split(".")[0] for p in index_dir.iterdir() if p.name.startswith("MAIN_") and "." in p.name
             and p.name not in files}
-
-
-def wait_until(condition, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("waited in vain")
-        time.sleep(0.01)
-
-
-def wait_until_locked(index_dir: Path, process: subprocess.Popen) -> None:
-    """Returns once the reindex process holds the index lock, i.e. has started its work."""
-    lock = index_dir / "reindex.lock"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if lock.exists() and lock.read_text().strip() == str(process.pid):
-            return
-        time.sleep(0.02)
-    raise TimeoutError("the reindex never started")
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_the_index(tmp_path):

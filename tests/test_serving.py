@@ -15,6 +15,7 @@ import pytest
 import search
 from search import vectorized
 from search.serving import MAX_DEPTH, MAX_TERMS, SharedIndex
+from conftest import wait_until
 from test_web import free_port, wait_for
 
 STORIES = [{"title": f"Harbour story {n}", "body": f"The harbour crane number {n} was repaired.", "published": f"2024-01-{n % 28 + 1:02d}"} for n in range(60)]
@@ -128,10 +129,8 @@ def test_a_shared_index_warms_again_after_a_commit(harbour, tmp_path):
     assert search.search(shared, "lighthouse").total == 1  # the request that meets the new commit
     with shared.searcher() as searcher:
         segments = {vectorized.segment_key(leaf.reader()) for leaf, _ in searcher.leaf_searchers()}
-    deadline = time.monotonic() + 30
-    while {arrays.key for arrays in shared._warm} != segments and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert {arrays.key for arrays in shared._warm} == segments and len(segments) == 2
+    assert len(segments) == 2
+    wait_until(lambda: {arrays.key for arrays in shared._warm} == segments)
 
 
 def test_the_latest_commit_is_looked_up_only_when_the_folder_changed(harbour, tmp_path, monkeypatch):
