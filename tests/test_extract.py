@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, shared_path
 from search.extract import find_dates, find_people, find_person_spans
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -313,3 +314,35 @@ def test_link_across_gives_a_story_its_siblings_full_names():
     linked = link_across(people[:2], texts[:2])
     assert linked == [("Elena Varga", "Rahul Menon"), ("Aisha Bello", "Rahul Menon", "Elena Varga")]
     assert link_across(people, texts)[1] == ("Aisha Bello", "Rahul Menon")  # three Vargas: ambiguous
+
+
+def pattern_matches_both_ways(texts: list[str]) -> None:
+    """Each date pattern finds in each text what its plain finditer finds."""
+    from search.extract import dates
+
+    for kind, pattern in dates._DATE_PATTERNS:
+        for text in texts:
+            quick = [(m.span(), m.groupdict()) for m in dates._matches(kind, pattern, text)]
+            assert quick == [(m.span(), m.groupdict()) for m in pattern.finditer(text)], (kind, text[:80])
+
+
+def test_date_patterns_are_tried_only_where_they_can_start():
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.rglob("*.txt"))]
+    texts += [sentence for _, _, sentence in read_date_cases()]
+    texts += ["in\n\n  the end of  April", "By the start of MAY, 1990s", "x2024-05-06 2024-05-06x 2024-05-06",
+              "Since  Monday; next Friday; THIS SUNDAY", "April, in April and in May.", "'90s and ’80s, $1990 #2001"]
+    assert len(texts) > 100
+    pattern_matches_both_ways(texts)
+
+
+def test_date_patterns_on_real_news():
+    folder = shared_path("corpora", "bbc")
+    files = sorted(folder.rglob("*.txt"))
+    assert len(files) > 1000
+    pattern_matches_both_ways([p.read_text(encoding="utf-8", errors="replace") for p in files[::7]])
+
+
+def test_trigger_word_starts_a_word():
+    monday = datetime(2025, 7, 7)
+    assert [d.value for d in find_dates("The teams that outlast Monday will advance.", monday)] == ["2025-07-07"]
+    assert [d.value for d in find_dates("The teams that last Monday played.", monday)] == ["2025-06-30"]

@@ -10,6 +10,7 @@ left alone as ambiguous.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from search.extract.lexicon import MONTHS, WEEKDAYS
@@ -41,13 +42,37 @@ _DATE_PATTERNS = [
                         r"(?:[-–/](?P<end>\d\d|1[5-9]\d\d|20\d\d))?(?![\w%]|[.,:/-]\d|\s\d)")),
     ("month_alone", re.compile(rf"(?<!\w)(?P<trigger>{_TRIGGER})\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?"
                                rf"{_M}(?!\s*\d)(?!(?<=May)\s[A-Z][a-z])")),
-    ("weekday", re.compile(rf"(?:(?P<trigger>(?i:last|next|this))\s+)?(?<![\w])(?P<weekday>{_WEEKDAY_FORMS})(?![\w])")),
+    ("weekday", re.compile(rf"(?:(?<!\w)(?P<trigger>(?i:last|next|this))\s+)?(?<![\w])(?P<weekday>{_WEEKDAY_FORMS})"
+                           r"(?![\w])")),
     ("relative", re.compile(r"(?<![\w-])(?P<word>(?i:yesterday|today|tomorrow)|(?i:last|this|next)\s+(?i:year|month))"
                             r"(?![\w-])")),
     # "April was wet", "November's vote": a full month name alone, but never "May" or "March".
     ("month_bare", re.compile(r"(?<![\w'’.-])(?P<month>January|February|April|June|July|August|September|"
                               r"October|November|December)(?=['’]s\b|(?![\w'’-]))")),
 ]
+
+# Where each pattern's matches can start: a word's first letter or digit (the lookbehind
+# comes after it here). Python's regex engine skips quickly through text only to a pattern's
+# plain first character, and the patterns above open with a lookbehind: their finditer tries
+# every position of the text, which cost more than the rest of an article's extraction.
+_STARTS = {kind: re.compile(start) for kind, start in {
+    "iso": r"[12](?<![\w-].)",
+    "month_day": r"[JFMASOND](?<!\w.)",
+    "day_month": r"[0-9](?<![\w$£€¥#+.,:/-].)",
+    "month_year": r"[JFMASOND](?<!\w.)",
+    "decade": r"[12'’](?<![\w$£€¥#+.,:/].)",
+    "year": r"[12](?<![\w$£€¥#+.,:/].)",
+    "relative": r"[ytlnYTLN](?<![\w-].)",
+    "month_bare": r"[JFASOND](?<![\w'’.-].)",
+}.items()}
+# "in April", "last Monday" open with a trigger word, which may be almost any word: they are
+# found from the name back. (Where names start, the name, the trigger words that end before it.)
+_NAMES = {
+    "month_alone": (_STARTS["month_day"], re.compile(_M),
+                    re.compile(rf"(?<!\w){_TRIGGER}\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?\Z")),
+    "weekday": (re.compile(r"[MTWFS](?<!\w.)"), re.compile(_WEEKDAY_FORMS), re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
+}
+TRIGGER_REACH = 60  # characters from a trigger word's start to its name's
 
 # "1994 points": a number with a unit after it is a quantity, not a year.
 _UNITS = frozenset(
@@ -256,7 +281,7 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
     found: list[DateMention] = []
     for kind, pattern in _DATE_PATTERNS:
         handler = _DATE_HANDLERS[kind]
-        for m in pattern.finditer(text):
+        for m in _matches(kind, pattern, text):
             if taken.find(1, m.start(), m.end()) != -1:
                 continue
             values = handler(m, pub, text) if kind in _NEEDS_TEXT else handler(m, pub)
@@ -266,3 +291,32 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
             mention, start = _mention_text(m)
             found.extend(DateMention(mention, value, granularity, start) for value, granularity in values)
     return tuple(sorted(found, key=lambda d: d.start))
+
+
+def _matches(kind: str, pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """pattern.finditer(text), the pattern tried only where one of its matches can start."""
+    if kind in _NAMES:
+        yield from _named(kind, pattern, text)
+        return
+    starts, at = _STARTS[kind], 0
+    while (start := starts.search(text, at)) is not None:
+        m = pattern.match(text, start.start())
+        at = start.start() + 1 if m is None else m.end()
+        if m is not None:
+            yield m
+
+
+def _named(kind: str, pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """pattern.finditer(text) for a month or weekday pattern: tried at each such name, from
+    the trigger word before it if there is one."""
+    starts, name, trigger_before = _NAMES[kind]
+    at = 0
+    for start in starts.finditer(text):
+        place = start.start()
+        if place < at or not name.match(text, place):
+            continue
+        trigger = trigger_before.search(text, max(at, place - TRIGGER_REACH), place)
+        m = (pattern.match(text, trigger.start()) if trigger else None) or pattern.match(text, place)
+        if m is not None:
+            yield m
+            at = m.end()
