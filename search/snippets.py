@@ -3,7 +3,7 @@
 Whoosh's highlighter runs the whole analyzer chain over every hit's text, which costs more
 than the search itself. Here a search of the first SCAN_CHARS characters finds the words
 that may be the query's (they start as one of its terms starts), and only those are
-folded and stemmed through the memoized functions the analyzer uses, so a snippet marks
+analysed by analysis.index_term, the analyzer's memoized twin, so a snippet marks
 exactly the words the query matched.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from html import escape as _escape
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
-from search.analysis import STOP, WORD_PATTERN, fold, stem
+from search.analysis import WORD_PATTERN, index_term
 
 MARKED_FIELDS = ("title", "body", "people")  # query fields whose words are marked in the text
 SCAN_CHARS = 20_000  # work per article is capped: a snippet comes from its first pages
@@ -61,8 +61,7 @@ def escape(text: str) -> str:
 
 def term_of(word: str) -> str:
     """A word as the text analyzer indexes it (stop words come back empty)."""
-    folded = fold(word.lower())
-    return "" if folded in STOP else stem(folded)
+    return index_term(word.lower())
 
 
 # Accented letters folded to one plain letter, so that a copy of the text keeps its offsets.

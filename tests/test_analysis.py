@@ -1,9 +1,14 @@
-"""The stemmer is NLTK's, loaded without the rest of NLTK."""
+"""The stemmer is NLTK's, loaded without the rest of NLTK; the indexing's quick analysis is the analyzer's."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+from whoosh.fields import TEXT
+
+from conftest import shared_path
+from search.schema import build_schema
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -29,3 +34,22 @@ def test_the_stemmer_loads_alone_and_stems_as_nltk_does():
     done = subprocess.run([sys.executable, "-c", CHECK, str(CORPUS)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 1000  # words of the sample corpus compared
+
+
+def indexed_both_ways(texts: list[str]) -> None:
+    """The body field's quick index() gives what Whoosh's, running the analyzer, gives."""
+    body = build_schema()["body"]
+    for text in texts:
+        assert sorted(body.index(text)) == sorted(TEXT.index(body, text)), text[:80]
+
+
+def test_quick_indexing_analyses_as_the_analyzer():
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in sorted(CORPUS.rglob("*")) if f.is_file()]
+    texts += ["The the THE", "Afghanistan’s Taliban's don't O'Brien", "İstanbul and Zürich, José's café",
+              "U.S. 2024-25 co-operation ½ ２０２４ naïve", "", "   ", "a an the"]
+    indexed_both_ways(texts)
+
+
+def test_quick_indexing_on_real_news():
+    files = sorted(shared_path("corpora", "bbc").rglob("*.txt"))
+    indexed_both_ways([f.read_text(encoding="utf-8", errors="replace") for f in files[::5]])
