@@ -256,6 +256,24 @@ def write_dump(folder: Path, count: int, changed: int | None = None) -> Path:
     return path
 
 
+def test_a_record_taken_out_of_a_dump_leaves_the_others_as_they_were(folder, tmp_path):
+    """Records without a URL are known by their own id field, or else by their line: only
+    with an id does a line taken out leave the records after it unchanged."""
+    records = [{"id": f"r-{n}", "title": f"Record {n}", "body": f"Report {n}: {WORDS[n % 10]} " * 5} for n in range(6)]
+    with_ids, by_line = folder / "with-ids.jsonl", folder / "by-line.jsonl"
+    with_ids.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    lines = [{**r, "id": None, "title": f"Line {n}"} for n, r in enumerate(records)]
+    by_line.write_text("\n".join(json.dumps(r) for r in lines), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    assert counts(search.reindex([folder], index_dir))["new"] == 5 + 6 + 6
+    with_ids.write_text("\n".join(json.dumps(r) for r in records[1:]), encoding="utf-8")
+    changed = search.reindex([folder], index_dir)
+    assert counts(changed) == {"new": 0, "updated": 0, "unchanged": 5 + 6 + 5, "removed": 1, "duplicates": 0, "rejected": 0}
+    by_line.write_text("\n".join(json.dumps(r) for r in lines[1:]), encoding="utf-8")
+    shifted = search.reindex([folder], index_dir)
+    assert counts(shifted) == {"new": 0, "updated": 5, "unchanged": 5 + 5, "removed": 1, "duplicates": 0, "rejected": 0}
+
+
 def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
     """Cut in more parts than it takes to start worker processes, which write segments of
     their own: the copies they wrote that the index must not keep (a duplicate line, the

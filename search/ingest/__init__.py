@@ -61,9 +61,11 @@ class Source:
     now_from: str
     csv_columns: tuple[str, ...] | None = None
 
-    def article_id(self, position: int, url: str = "") -> str:
-        """Stable id: the URL when there is one, else the file's key and the position in it."""
-        basis = url or f"{self.key}#{position}"
+    def article_id(self, position: int, url: str = "", own: str = "") -> str:
+        """Stable id: the URL when there is one, else the file's key and the record's own id
+        (so that a record taken out of a dump leaves the ids of the others as they were),
+        else the file's key and the position in it."""
+        basis = url or (f"{self.key}#id={own}" if own else f"{self.key}#{position}")
         return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

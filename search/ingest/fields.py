@@ -27,6 +27,7 @@ FIELD_NAMES = {
     "author": ("author", "authors", "byline", "creator", "writer"),
     "people": ("people", "persons", "person"),
     "tags": ("tags", "topics", "category", "categories", "keywords", "section", "places"),
+    "id": ("id", "guid", "uuid", "docid", "articleid", "storyid", "itemid", "newid"),
 }
 YEARS = (1800, 2200)  # a date field outside these years is a placeholder or a typo, not a date
 _NOT_NAME = re.compile(r"[\s_\-]+")
@@ -78,7 +79,7 @@ def article_from(record: dict, source, position: int) -> Article:
     published = parse_date(fields.get("published"))
     url = text_of(fields.get("url"))
     return Article(
-        id=source.article_id(position, url),
+        id=source.article_id(position, url, own_id(fields.get("id"))),
         title=title or body[:80],
         body=body,
         source=text_of(fields.get("source")),
@@ -90,6 +91,11 @@ def article_from(record: dict, source, position: int) -> Article:
         tags=tuple(dict.fromkeys(t for k, v in record.items() if field_of(k) == "tags" for t in names_of(v))) if "tags" in fields else (),
         path=str(source.path),
     )
+
+
+def own_id(value) -> str:
+    """A record's own id ("id": 17, "guid": "a81f"), if it is a plain value."""
+    return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
 def text_of(value) -> str:
