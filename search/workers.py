@@ -18,7 +18,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
+
+from search.writing import QuickSegmentWriter
 
 PR_SET_PDEATHSIG = 1
 NICENESS = 10  # added to the workers' scheduling priority: below a server's processes
@@ -122,7 +123,7 @@ def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int) -> N
             number, job = item
             key, file_hash, outcome, documents, last = read_job(job)
             if documents and writer is None:
-                writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb, compound=False)
+                writer = QuickSegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb, compound=False)
             placed = []
             for document in documents:
                 placed.append({"id": document["id"], "content_hash": document["content_hash"],

@@ -1,0 +1,44 @@
+"""Whoosh's segment writer, with its slowest step done once per field instead of once per posting."""
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+_LENGTH_OF = [None] + [byte_to_length(b) for b in range(1, 256)]  # a stored byte -> the length Whoosh reads back
+
+
+class QuickSegmentWriter(SegmentWriter):
+    """Writes the same segment as Whoosh's writer, faster. To keep each term's shortest and
+    longest article, Whoosh looks up the article length of every posting it writes through
+    a column reader, and for a field without lengths checks once per posting that the file
+    is still missing: half of its time spent writing postings. Here each field's lengths
+    are read once."""
+
+    def per_document_reader(self):
+        return _ReadOnce(super().per_document_reader())
+
+
+class _ReadOnce:
+    """A new segment's per-document reader, its field lengths read whole on first use."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        if fieldname not in self._lengths:
+            self._lengths[fieldname] = self._read(fieldname)
+        lengths = self._lengths[fieldname]
+        if lengths is None:
+            return default
+        return lengths[docnum] if docnum < len(lengths) else None  # as Whoosh's for a zero byte
+
+    def _read(self, fieldname: str) -> list | None:
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return None
+        return [_LENGTH_OF[b] for b in column._dbfile.get(column._basepos, column._count)]
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)

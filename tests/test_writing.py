@@ -1,0 +1,35 @@
+"""The quick segment writer writes what Whoosh's writer writes."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from conftest import CORPUS, NOW
+from search.indexer import _read_one
+from search.schema import build_schema
+from search.writing import QuickSegmentWriter
+
+
+def segment_files(writer_class, documents: list[dict], folder: Path) -> dict[str, str]:
+    """The files of a segment of the documents, by their kind: a digest of each."""
+    ix = whoosh_index.create_in(folder, build_schema())
+    writer = writer_class(ix, _lk=False, compound=False)
+    for document in documents:
+        writer.add_document(**document)
+    segment = writer._finalize_segment()
+    files = folder.glob(f"*{segment.segment_id()}*")
+    return {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+
+
+def test_the_quick_writer_writes_the_segment_whoosh_writes(tmp_path):
+    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    documents = [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+    documents.append({**documents[0], "id": "no-body", "body": "", "people": "", "dates": ""})
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "quick").mkdir()
+    expected = segment_files(SegmentWriter, documents, tmp_path / "whoosh")
+    assert {"trm", "pst", "_body_len.col", "_people_len.col"} <= set(expected)
+    assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected
