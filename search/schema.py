@@ -1,7 +1,10 @@
 """The Whoosh schema, the field boosts and the index format version, in one place."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
 from search.analysis import date_analyzer, index_terms, name_analyzer, text_analyzer
 
@@ -21,6 +24,8 @@ FIELD_B = {"title": 0.75, "body": 0.75, "people": 0.75, "dates": 0.75}
 # What a user may type before a colon, and the field it searches.
 FIELD_ALIASES = {"person": "people", "date": "dates"}
 
+POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 10 MB)
+
 
 class TextField(TEXT):
     """TEXT with text_analyzer(), under its own name (which indexes already built name in
@@ -30,9 +35,17 @@ class TextField(TEXT):
         if kwargs or not isinstance(value, str):
             yield from super().index(value, **kwargs)
             return
-        boost, encode = self.format.field_boost, self.format.encode
+        boost = self.format.field_boost
+        encode = _positions_value if type(self.format) is Positions else self.format.encode
         for term, positions in index_terms(value).items():
-            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(tuple(positions))
+
+
+@lru_cache(maxsize=POSITIONS_KEPT)
+def _positions_value(positions: tuple[int, ...]) -> bytes:
+    """Whoosh's encoding of a term's positions in an article (a pickle), memoized: most
+    terms stand once or twice in an article, at places that recur from one to the next."""
+    return Positions().encode(positions)
 
 
 def build_schema() -> Schema:

@@ -268,10 +268,10 @@ def test_a_record_taken_out_of_a_dump_leaves_the_others_as_they_were(folder, tmp
     assert counts(search.reindex([folder], index_dir))["new"] == 5 + 6 + 6
     with_ids.write_text("\n".join(json.dumps(r) for r in records[1:]), encoding="utf-8")
     changed = search.reindex([folder], index_dir)
-    assert counts(changed) == {"new": 0, "updated": 0, "unchanged": 5 + 6 + 5, "removed": 1, "duplicates": 0, "rejected": 0}
+    assert counts(changed) == {"new": 0, "updated": 0, "unchanged": 16, "removed": 1, "duplicates": 0, "rejected": 0}
     by_line.write_text("\n".join(json.dumps(r) for r in lines[1:]), encoding="utf-8")
     shifted = search.reindex([folder], index_dir)
-    assert counts(shifted) == {"new": 0, "updated": 5, "unchanged": 5 + 5, "removed": 1, "duplicates": 0, "rejected": 0}
+    assert counts(shifted) == {"new": 0, "updated": 5, "unchanged": 10, "removed": 1, "duplicates": 0, "rejected": 0}
 
 
 def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):

@@ -33,3 +33,17 @@ def test_the_quick_writer_writes_the_segment_whoosh_writes(tmp_path):
     expected = segment_files(SegmentWriter, documents, tmp_path / "whoosh")
     assert {"trm", "pst", "_body_len.col", "_people_len.col"} <= set(expected)
     assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected
+
+
+def test_postings_of_several_blocks_are_written_as_whoosh_writes_them(tmp_path):
+    """Whoosh writes 128 postings a block: words in 300, 256, 128, 2 and 1 articles."""
+    words = {"harbour": 300, "ferry": 256, "tram": 128, "strike": 2, "museum": 1}
+    documents = [{"id": str(n), "title": f"Story {n}", "body": " ".join(w for w, count in words.items() if n < count),
+                  "people": "Ada Byron" if n % 2 else "", "dates": "2024-07 2024 july" if n % 5 else ""}
+                 for n in range(300)]
+    for n, document in enumerate(documents):
+        document["body"] = " ".join([document["body"]] * (n % 3 + 1))  # weights 1 to 3
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "quick").mkdir()
+    expected = segment_files(SegmentWriter, documents, tmp_path / "whoosh")
+    assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected

@@ -70,7 +70,8 @@ _STARTS = {kind: re.compile(start) for kind, start in {
 _NAMES = {
     "month_alone": (_STARTS["month_day"], re.compile(_M),
                     re.compile(rf"(?<!\w){_TRIGGER}\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?\Z")),
-    "weekday": (re.compile(r"[MTWFS](?<!\w.)"), re.compile(_WEEKDAY_FORMS), re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
+    "weekday": (re.compile(r"[MTWFS](?<!\w.)"), re.compile(_WEEKDAY_FORMS),
+                re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
 }
 TRIGGER_REACH = 60  # characters from a trigger word's start to its name's
 
