@@ -24,7 +24,7 @@ FIELD_B = {"title": 0.75, "body": 0.75, "people": 0.75, "dates": 0.75}
 # What a user may type before a colon, and the field it searches.
 FIELD_ALIASES = {"person": "people", "date": "dates"}
 
-POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 10 MB)
+POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 12 MB)
 
 
 class TextField(TEXT):
