@@ -50,7 +50,7 @@ class SharedIndex:
         self._warms = warm
         self._warmed_generation: int | None = None  # the latest commit warmed (or being warmed)
         self._warm_lock = threading.Lock()
-        self._warm_until = time.monotonic() + WARM_SECONDS
+        self._warm_until = 0.0  # each warm-up waits for requests until then (set as it starts)
         if warm:
             self._warm_commit(self.ix.latest_generation())
         else:
