@@ -55,11 +55,12 @@ _DATE_PATTERNS = [
 # comes after it here). Python's regex engine skips quickly through text only to a pattern's
 # plain first character, and the patterns above open with a lookbehind: their finditer tries
 # every position of the text, which cost more than the rest of an article's extraction.
+_MONTH_START = r"[JFMASOND](?<!\w.)"
 _STARTS = {kind: re.compile(start) for kind, start in {
     "iso": r"[12](?<![\w-].)",
-    "month_day": r"[JFMASOND](?<!\w.)",
+    "month_day": _MONTH_START,
     "day_month": r"[0-9](?<![\w$£€¥#+.,:/-].)",
-    "month_year": r"[JFMASOND](?<!\w.)",
+    "month_year": _MONTH_START,
     "decade": r"[12'’](?<![\w$£€¥#+.,:/].)",
     "year": r"[12](?<![\w$£€¥#+.,:/].)",
     "relative": r"[ytlnYTLN](?<![\w-].)",
@@ -68,7 +69,7 @@ _STARTS = {kind: re.compile(start) for kind, start in {
 # "in April", "last Monday" open with a trigger word, which may be almost any word: they are
 # found from the name back. (Where names start, the name, the trigger words that end before it.)
 _NAMES = {
-    "month_alone": (_STARTS["month_day"], re.compile(_M),
+    "month_alone": (re.compile(_MONTH_START), re.compile(_M),
                     re.compile(rf"(?<!\w){_TRIGGER}\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?\Z")),
     "weekday": (re.compile(r"[MTWFS](?<!\w.)"), re.compile(_WEEKDAY_FORMS),
                 re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
