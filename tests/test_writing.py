@@ -61,11 +61,40 @@ def test_a_pool_past_its_memory_limit_writes_runs_and_still_the_same_segment(tmp
         folder = tmp_path / writer_class.__name__
         folder.mkdir()
         writer = writer_class(whoosh_index.create_in(folder, build_schema()), _lk=False, compound=False)
-        writer.pool.limit = 4_000  # bytes: a run every twenty postings or so
+        writer.pool.limit = 3_000  # bytes: a run every fifteen postings or so
         for document in documents:
             writer.add_document(**document)
         assert len(writer.pool.runs) > 128
         segment = writer._finalize_segment()
         files = folder.glob(f"*{segment.segment_id()}*")
         found[writer_class] = {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+    assert found[QuickSegmentWriter] == found[SegmentWriter]
+
+
+def test_segments_merged_by_the_quick_writer_are_what_whoosh_merges(tmp_path):
+    """A commit merges small segments through the writer's pool, posting by posting (one
+    of them here with an article deleted, so its articles are renumbered)."""
+    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    documents = [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+    found = {}
+    for writer_class in (SegmentWriter, QuickSegmentWriter):
+        folder = tmp_path / writer_class.__name__
+        folder.mkdir()
+        ix = whoosh_index.create_in(folder, build_schema())
+        for half in (documents[::2], documents[1::2]):
+            writer = SegmentWriter(ix)
+            for document in half:
+                writer.add_document(**document)
+            writer.commit(merge=False)
+        writer = SegmentWriter(ix)
+        writer.delete_by_term("id", documents[2]["id"])
+        writer.commit(merge=False)
+        writer = writer_class(ix, _lk=False, compound=False)
+        with ix.reader() as reader:
+            for leaf, _ in reader.leaf_readers():
+                writer.add_reader(leaf)
+        segment = writer._finalize_segment()
+        files = folder.glob(f"*{segment.segment_id()}*")
+        found[writer_class] = {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+    assert {"trm", "pst"} <= set(found[SegmentWriter])
     assert found[QuickSegmentWriter] == found[SegmentWriter]
