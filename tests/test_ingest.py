@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import DATA, NOW, shared_path
-from search.ingest import decode, find_files, read_file
+from search.ingest import decode, fields, find_files, read_file
 
 
 def read(path, now=NOW):
@@ -121,3 +121,19 @@ def test_a_named_pipe_is_rejected_not_waited_on(tmp_path):
     pipe = tmp_path / "feed.txt"
     os.mkfifo(pipe)
     assert read_file(pipe, "feed.txt", NOW).reason.startswith("not a regular file")
+
+
+@pytest.mark.parametrize("text", [
+    "1987-02-26T15:01:01", "2024-03-05", "2024-03-05T09:30", "2024-03-05 09:30:00", "2024-03-05T09:30:00Z",
+    "2024-03-05T09:30:00+05:30", "2024-03-05T23:30:00-0400", "2024-03-05T09:30:00.250", "2024-12-31T23:59:59.999999+00:00",
+])
+def test_iso_dates_are_read_as_dateutil_reads_them(text):
+    """ISO dates take a quick path of their own; it must agree with the general one."""
+    quick, general = fields._iso(text), fields._written(text)
+    assert quick is not None
+    assert (quick, quick.utcoffset()) == (general, general.utcoffset())
+
+
+@pytest.mark.parametrize("text", ["2024-03", "2024-03-05T", "2024-13-05", "2024-03-05 at noon", "05/03/2024"])
+def test_other_dates_leave_the_quick_path_to_dateutil(text):
+    assert fields._iso(text) is None

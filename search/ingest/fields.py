@@ -30,6 +30,7 @@ FIELD_NAMES = {
     "id": ("id", "guid", "uuid", "docid", "articleid", "storyid", "itemid", "newid"),
 }
 YEARS = (1800, 2200)  # a date field outside these years is a placeholder or a typo, not a date
+ISO_START = re.compile(r"\d{4}-\d\d-\d\d(?:$|[T ]\d)")  # a date, alone or with a time: what _iso reads
 _NOT_NAME = re.compile(r"[\s_\-]+")
 _NAME_OF = {name: field for field, names in FIELD_NAMES.items() for name in names}
 _US_ZONES = {name: tz.gettz(zone) for name, zone in {
@@ -131,11 +132,8 @@ def parse_date(value) -> datetime | None:
         return None
     if text.isdigit():
         return _from_epoch(int(text))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            moment = dateparser.parse(text, tzinfos=_US_ZONES, default=datetime(datetime.now().year, 1, 1))
-    except (ValueError, OverflowError, TypeError, LookupError):
+    moment = _iso(text) or _written(text)
+    if moment is None:
         return None
     if moment.tzinfo is not None:
         try:
@@ -143,6 +141,27 @@ def parse_date(value) -> datetime | None:
         except (ValueError, OverflowError):
             return None
     return moment if YEARS[0] <= moment.year <= YEARS[1] else None  # "0001-01-01" is a placeholder
+
+
+def _iso(text: str) -> datetime | None:
+    """An ISO 8601 date or time, as most feeds and dumps write them: read in a microsecond,
+    where dateutil takes a fifth of a millisecond (a large share of reading a JSON dump)."""
+    if not ISO_START.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _written(text: str) -> datetime | None:
+    """Any other written date ("Thu, 11 Jul 2024 09:30:00 EDT", "July 11, 2024"), by dateutil."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return dateparser.parse(text, tzinfos=_US_ZONES, default=datetime(datetime.now().year, 1, 1))
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None
 
 
 def _from_epoch(number: float) -> datetime | None:
