@@ -7,7 +7,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from heapq import merge
-from itertools import chain, groupby, islice
+from itertools import chain, groupby
 from operator import itemgetter, sub
 from pickle import dumps
 from struct import Struct
@@ -19,7 +19,7 @@ from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-RUN_CHUNK = 4096  # terms written to or read from a run on disk at a time
+RUN_CHUNK = 4096  # postings written to or read from a run on disk at a time (and their terms)
 CHUNK_SIZE = Struct("<I")  # the bytes of a chunk of a run, before it
 RUNS_OPEN = 128  # runs merged at once; more are first merged into fewer
 POSTING_BYTES = 80  # what a pooled posting takes, besides its value: the memory limit's unit
@@ -136,12 +136,20 @@ class _TermPool:
         self.runs.append(self._write_run(self._sorted()))
         self.fields, self.size = {}, 0
 
-    def _write_run(self, terms: Iterator[tuple]) -> str:
+    def _write_run(self, terms: Iterable[tuple]) -> str:
+        """Writes the terms in chunks of about RUN_CHUNK postings: a merge holds a chunk of
+        each run in memory at once, so a chunk must stay small however many terms it has."""
         path = f"{random_name()}.run"
         with self.tempstore.create_file(path).raw_file() as f:
-            while chunk := list(islice(terms, RUN_CHUNK)):
-                data = marshal.dumps(chunk, 2)
-                f.write(CHUNK_SIZE.pack(len(data)) + data)
+            chunk, postings = [], 0
+            for item in terms:
+                chunk.append(item)
+                postings += len(item[2]) // 3
+                if postings >= RUN_CHUNK:
+                    f.write(_chunk(chunk))
+                    chunk, postings = [], 0
+            if chunk:
+                f.write(_chunk(chunk))
         return path
 
     def _read_run(self, path: str) -> Iterator[tuple]:
@@ -168,6 +176,11 @@ class _TermPool:
             except OSError:
                 pass
         self.runs = []
+
+
+def _chunk(terms: list[tuple]) -> bytes:
+    data = marshal.dumps(terms, 2)
+    return CHUNK_SIZE.pack(len(data)) + data
 
 
 class _TermsWriter:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -10,6 +11,7 @@ from whoosh.writing import SegmentWriter
 from conftest import CORPUS, NOW
 from search.indexer import _read_one
 from search.schema import build_schema
+from search import writing
 from search.writing import QuickSegmentWriter
 
 
@@ -98,3 +100,23 @@ def test_segments_merged_by_the_quick_writer_are_what_whoosh_merges(tmp_path):
         found[writer_class] = {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
     assert {"trm", "pst"} <= set(found[SegmentWriter])
     assert found[QuickSegmentWriter] == found[SegmentWriter]
+
+
+def test_runs_on_disk_are_read_back_a_few_postings_at_a_time(tmp_path, monkeypatch):
+    """A merge holds a chunk of every run in memory at once: a chunk is cut after about
+    RUN_CHUNK postings, never after a number of terms (some terms have thousands)."""
+    monkeypatch.setattr(writing, "RUN_CHUNK", 50)
+    documents = [{"id": str(n), "title": "Harbour news", "body": f"harbour ferry strike word{n}"} for n in range(400)]
+    writer = QuickSegmentWriter(whoosh_index.create_in(tmp_path, build_schema()), _lk=False, compound=False)
+    writer.pool.limit = 60_000  # bytes: a few runs of a hundred articles or so
+    for document in documents:
+        writer.add_document(**document)
+    pool = writer.pool
+    assert len(pool.runs) >= 2
+    for path in pool.runs:
+        with pool.tempstore.open_file(path).raw_file() as f:
+            while size := f.read(writing.CHUNK_SIZE.size):
+                chunk = marshal.loads(f.read(writing.CHUNK_SIZE.unpack(size)[0]))
+                postings = [len(item[2]) // 3 for item in chunk]
+                assert sum(postings) - postings[-1] < 50  # full before its last term
+    writer.cancel()
