@@ -106,7 +106,8 @@ class _TermPool:
         return length if scorable else 0
 
     def add(self, item: tuple) -> None:
-        """Pools one (field name, term, document number, weight, value) posting, as Whoosh's pool."""
+        """Pools one (field name, term, document number, weight, value) posting: how Whoosh adds
+        the postings of the segments a commit merges."""
         fieldname, term, docnum, weight, value = item
         self.add_field(fieldname, ((term, 0, weight, value),), docnum, 1.0, False)
 

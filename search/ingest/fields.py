@@ -144,8 +144,8 @@ def parse_date(value) -> datetime | None:
 
 
 def _iso(text: str) -> datetime | None:
-    """An ISO 8601 date or time, as most feeds and dumps write them: read in a microsecond,
-    where dateutil takes a fifth of a millisecond (a large share of reading a JSON dump)."""
+    """An ISO 8601 date or time, as most feeds and dumps write them, read by the standard
+    library in a few microseconds: dateutil took 80 per date, much of reading a JSON dump."""
     if not ISO_START.match(text):
         return None
     try:
