@@ -9,9 +9,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from conftest import CORPUS, NOW
+from search import writing
 from search.indexer import _read_one
 from search.schema import build_schema
-from search import writing
 from search.writing import QuickSegmentWriter
 
 
