@@ -15,20 +15,29 @@ from search.schema import build_schema
 from search.writing import QuickSegmentWriter
 
 
-def segment_files(writer_class, documents: list[dict], folder: Path) -> dict[str, str]:
-    """The files of a segment of the documents, by their kind: a digest of each."""
-    ix = whoosh_index.create_in(folder, build_schema())
-    writer = writer_class(ix, _lk=False, compound=False)
-    for document in documents:
-        writer.add_document(**document)
+def corpus_documents() -> list[dict]:
+    """The sample corpus's articles, as the reindex hands them to a writer."""
+    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    return [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+
+
+def finished(writer, folder: Path) -> dict[str, str]:
+    """Finishes the writer's segment; its files by their kind: a digest of each."""
     segment = writer._finalize_segment()
     files = folder.glob(f"*{segment.segment_id()}*")
     return {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
 
 
+def segment_files(writer_class, documents: list[dict], folder: Path) -> dict[str, str]:
+    """The files of a segment of the documents, by their kind: a digest of each."""
+    writer = writer_class(whoosh_index.create_in(folder, build_schema()), _lk=False, compound=False)
+    for document in documents:
+        writer.add_document(**document)
+    return finished(writer, folder)
+
+
 def test_the_quick_writer_writes_the_segment_whoosh_writes(tmp_path):
-    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
-    documents = [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+    documents = corpus_documents()
     documents.append({**documents[0], "id": "no-body", "body": "", "people": "", "dates": ""})
     (tmp_path / "whoosh").mkdir()
     (tmp_path / "quick").mkdir()
@@ -56,8 +65,7 @@ def test_a_pool_past_its_memory_limit_writes_runs_and_still_the_same_segment(tmp
     some are merged into others first) come back in order, as from Whoosh's pool. (A
     segment from runs differs in its bytes from one sorted in memory, in Whoosh too: its
     pickles repeat equal values instead of referring back to them.)"""
-    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
-    documents = [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+    documents = corpus_documents()
     found = {}
     for writer_class in (SegmentWriter, QuickSegmentWriter):
         folder = tmp_path / writer_class.__name__
@@ -67,17 +75,14 @@ def test_a_pool_past_its_memory_limit_writes_runs_and_still_the_same_segment(tmp
         for document in documents:
             writer.add_document(**document)
         assert len(writer.pool.runs) > 128
-        segment = writer._finalize_segment()
-        files = folder.glob(f"*{segment.segment_id()}*")
-        found[writer_class] = {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+        found[writer_class] = finished(writer, folder)
     assert found[QuickSegmentWriter] == found[SegmentWriter]
 
 
 def test_segments_merged_by_the_quick_writer_are_what_whoosh_merges(tmp_path):
     """A commit merges small segments through the writer's pool, posting by posting (one
     of them here with an article deleted, so its articles are renumbered)."""
-    paths = sorted(p for p in CORPUS.rglob("*") if p.is_file())
-    documents = [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
+    documents = corpus_documents()
     found = {}
     for writer_class in (SegmentWriter, QuickSegmentWriter):
         folder = tmp_path / writer_class.__name__
@@ -95,9 +100,7 @@ def test_segments_merged_by_the_quick_writer_are_what_whoosh_merges(tmp_path):
         with ix.reader() as reader:
             for leaf, _ in reader.leaf_readers():
                 writer.add_reader(leaf)
-        segment = writer._finalize_segment()
-        files = folder.glob(f"*{segment.segment_id()}*")
-        found[writer_class] = {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+        found[writer_class] = finished(writer, folder)
     assert {"trm", "pst"} <= set(found[SegmentWriter])
     assert found[QuickSegmentWriter] == found[SegmentWriter]
 
