@@ -134,6 +134,13 @@ def test_csv_with_c_style_escapes_and_semicolons(tmp_path):
     assert article.body == "High water at six.\nLow water at noon."
 
 
+def test_csv_separator_is_judged_outside_a_quoted_cell_that_spans_lines(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('"Quay\tnotes\nsecond line",Harbour wins cup,The team won\t3-1.\n')
+    (article,) = read(path, csv_columns=("category", "title", "body")).articles
+    assert (article.title, article.body) == ("Harbour wins cup", "The team won\t3-1.")
+
+
 # Reuters SGML -----------------------------------------------------------------------------
 
 def test_reuters_stories_with_title_only_raw_text_and_an_empty_one():

@@ -54,8 +54,9 @@ def read(text: str, source) -> tuple[list[Article], list[str]]:
 
 
 def _delimiter(text: str) -> str:
-    """The separator the first line uses most, outside quotes; a comma when none shows."""
-    first_line = re.sub(r'"[^"]*"', "", text[:10_000].split("\n", 1)[0])
+    """The separator the first record uses most, outside quotes; a comma when none shows.
+    Quoted cells go first: one may hold line breaks, and tabs or commas of its own."""
+    first_line = re.sub(r'"[^"]*"', "", text[:10_000]).split("\n", 1)[0]
     counts = {d: first_line.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
