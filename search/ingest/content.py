@@ -27,6 +27,8 @@ _HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body|meta|title)[\s>]", 
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
 _REUTERS = re.compile(rb"<(!doctype\s+lewis|reuters)[\s>]", re.IGNORECASE)
 _JSON_START = re.compile(rb'[\[{]\s*(["{\[\]}]|$)')
+_LEADING_SPACE = re.compile(rb"[\xef\xbb\xbf \t\r\n]*")
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() keeps
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _SURROGATE = re.compile("[\udc80-\udcff]+")
 
@@ -103,12 +105,14 @@ def _signature(head: bytes, data: bytes) -> str | None:
 
 
 def _is_json_lines(data: bytes) -> bool:
-    """A first line that is a whole JSON value, followed by more lines: JSON Lines."""
-    first, _, rest = data.lstrip(b"\xef\xbb\xbf \t\r\n").partition(b"\n")
-    if not rest.strip():
+    """A first line that is a whole JSON value, followed by more lines: JSON Lines.
+    Only the first line is copied: a JSON file can be hundreds of MB."""
+    start = _LEADING_SPACE.match(data).end()
+    end = data.find(b"\n", start)
+    if end < 0 or not _NOT_SPACE.search(data, end):
         return False
     try:
-        json.loads(first)
+        json.loads(data[start:end])
     except ValueError:
         return False
     return True
