@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError, clean_files
 from whoosh.writing import CLEAR
 
-from search.ingest import EMPTY, FileOutcome, find_files, jsonl_parts, read_file, read_part
+from search.ingest import EMPTY, FileOutcome, Part, find_files, jsonl_parts, read_file, read_part
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, build_schema
@@ -200,13 +201,6 @@ def _indexed_file(record: dict, articles: dict[str, str]) -> IndexedFile:
     return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())), stat)
 
 
-def _contents(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
     """The file's size and mtime, if its mtime is before settled_before (else None: a
     change in the same clock tick could leave them as they are)."""
@@ -217,8 +211,17 @@ def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
     return (found.st_size, found.st_mtime_ns) if found.st_mtime_ns < settled_before else None
 
 
-def _fingerprint(data: bytes | None) -> str:
-    return "" if data is None else hashlib.sha1(data).hexdigest()[:20]
+def _fingerprint(path: Path) -> tuple[str, list[Part]]:
+    """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
+    pipe would block the read) and, for a large JSON Lines file, its parts, from one read."""
+    digest = hashlib.sha1()
+    try:
+        if not S_ISREG(path.stat().st_mode):
+            return "", []
+        parts = jsonl_parts(path, digest)
+    except OSError:
+        return "", []
+    return digest.hexdigest()[:20], parts
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
@@ -272,12 +275,11 @@ class _Reindex:
             if stat is not None:
                 self.stats[key] = stat
             if old is not None and old.file_hash and stat is not None and stat == old.stat:  # "": it was unreadable
-                data, file_hash = None, old.file_hash
+                file_hash, parts = old.file_hash, None
             else:
-                data = _contents(path)
-                file_hash = _fingerprint(data)
+                file_hash, parts = _fingerprint(path)  # the parts cut from the bytes fingerprinted
             if old is None or old.file_hash != file_hash:
-                changed.append((path, key, file_hash, jsonl_parts(path, data)))  # cut from the bytes in hand
+                changed.append((path, key, file_hash, parts))
             elif old.duplicates:
                 holding.append((path, key, file_hash, old))
             else:
@@ -286,7 +288,7 @@ class _Reindex:
         freed = {h for key in gone for h in self.known[key].articles.values()}
         for path, key, file_hash, old in holding:
             if freed & set(old.duplicates):
-                changed.append((path, key, file_hash, jsonl_parts(path)))
+                changed.append((path, key, file_hash, _fingerprint(path)[1]))
             else:
                 self._unchanged(path, key, file_hash, old)
         return changed

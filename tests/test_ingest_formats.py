@@ -3,6 +3,7 @@ content sniffing; each on data written for these tests, then on the public corpo
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from datetime import datetime
 
@@ -75,12 +76,16 @@ def jsonl_lines(count: int) -> list[bytes]:
     return lines
 
 
-def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch):
+@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])  # the file is cut as it is read, a chunk at a time
+def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
     path = tmp_path / "dump.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(jsonl_lines(40)) + b"\r\n")
     whole = read(path)
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
-    parts = search.ingest.jsonl_parts(path)
+    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
+    digest = hashlib.sha1()
+    parts = search.ingest.jsonl_parts(path, digest)
+    assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
     assert len(parts) > 5 and parts[0].start == 0 and parts[-1].end == path.stat().st_size
     assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
     read_parts = [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
@@ -98,6 +103,10 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
     (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(data))
     (tmp_path / "wide.jsonl").write_bytes(data.decode().encode("utf-16"))
     assert [search.ingest.jsonl_parts(p) for p in sorted(tmp_path.iterdir())] == [[], [], [], []]
+    for path in tmp_path.iterdir():  # read through to the end all the same, when fingerprinted
+        digest = hashlib.sha1()
+        search.ingest.jsonl_parts(path, digest)
+        assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
 
 
 def test_csv_with_a_header_and_a_bad_row(tmp_path):

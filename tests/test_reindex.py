@@ -214,6 +214,15 @@ def test_strict_exits_non_zero_on_rejections(folder, tmp_path):
     assert log["counts"]["new"] == 5
 
 
+def test_a_named_pipe_among_the_files_is_rejected_not_waited_on(folder, tmp_path):
+    os.mkfifo(folder / "feed.txt")  # reading it would wait for a writer that never comes
+    command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(tmp_path / "ix"), "-q"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "5 new" in run.stdout and "1 rejected" in run.stdout
+    log = json.loads((tmp_path / "ix" / "reindex-log.json").read_text())
+    assert [entry["rejected"] for entry in log["files"] if "rejected" in entry] == [["not a regular file (a pipe, socket or device)"]]
+
+
 def test_an_unchanged_bad_file_stays_rejected_without_being_read_again(folder, tmp_path):
     (folder / "bad.json").write_text("{")
     index_dir = tmp_path / "index"

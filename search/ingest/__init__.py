@@ -45,6 +45,7 @@ def _read(kind: str, data: bytes, source: Source, **options):
     return read(decode(data), source, **options) if takes_text else read(data, source, **options)
 
 PART_BYTES = 512 * 1024  # a JSON Lines file larger than this is read in parts of about this size
+CHUNK_BYTES = 1024 * 1024  # files are fingerprinted and cut into parts a piece of this size at a time
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
@@ -142,27 +143,53 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def jsonl_parts(path: Path, data: bytes | None = None) -> list[Part]:
+def jsonl_parts(path: Path, digest=None) -> list[Part]:
     """A large JSON Lines file cut at line ends into parts of about PART_BYTES, so that
     worker processes share its work and none holds all of it; [] for any other file.
-    `data` is the file's content when the caller has read it already."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
-            return []
-        data = path.read_bytes() if data is None else data
-        if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")) or sniff(data, path.suffix) != "jsonl":
-            return []  # UTF-16 and gzip cannot be cut at a byte; other formats are read whole
-    except (OSError, IngestError):
-        return []
-    parts, start, line = [], 0, 1
-    while start < len(data):
-        cut = data.find(b"\n", start + PART_BYTES - 1)
-        end = len(data) if cut < 0 else cut + 1
-        parts.append(Part(start, end, line))  # line ends counted as decode() makes them: \r\n, \r or \n
-        line += data.count(b"\n", start, end) + data.count(b"\r", start, end) - data.count(b"\r\n", start, end)
-        start = end
+
+    The file is read a piece at a time, never whole: a reindex fingerprints every file it
+    has not seen, and dumps of hundreds of MB are common. With `digest` (a hashlib object)
+    every byte read is also hashed, so the parts are cut from the bytes fingerprinted.
+    Raises OSError when the file cannot be read.
+    """
+    with path.open("rb") as file:
+        chunk = file.read(CHUNK_BYTES)
+        cutting = _cuttable(path, os.fstat(file.fileno()), chunk)
+        parts, pending, start, line = [], b"", 0, 1
+        while chunk:
+            if digest is not None:
+                digest.update(chunk)
+            if cutting:
+                pending += chunk
+                while (cut := pending.find(b"\n", PART_BYTES - 1)) >= 0:
+                    end = cut + 1
+                    parts.append(Part(start, start + end, line))
+                    line += _line_ends(pending, end)
+                    start, pending = start + end, pending[end:]
+            elif digest is None:
+                break
+            chunk = file.read(CHUNK_BYTES)
+        if pending:
+            parts.append(Part(start, start + len(pending), line))
     return parts if len(parts) > 1 else []
+
+
+def _cuttable(path: Path, info: os.stat_result, head: bytes) -> bool:
+    """A regular JSON Lines file of more than a part, in a single-byte-unit encoding (UTF-16
+    and gzip cannot be cut at a byte; other formats are read whole)."""
+    if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")):
+        return False
+    try:
+        return sniff(head, path.suffix) == "jsonl"
+    except IngestError:
+        return False
+
+
+def _line_ends(data: bytes, end: int) -> int:
+    """Line ends in data[:end], counted as decode() makes them: \\r\\n, \\r or \\n."""
+    return data.count(b"\n", 0, end) + data.count(b"\r", 0, end) - data.count(b"\r\n", 0, end)
 
 
 def read_part(path: Path, key: str, part: Part, now: datetime | None = None) -> FileOutcome:
