@@ -1,11 +1,13 @@
-"""The stemmer is NLTK's, loaded without the rest of NLTK; the indexing's quick analysis is the analyzer's."""
+"""The stemmer is NLTK's, loaded without the rest of NLTK; the indexing's quick analysis is the analyzer's,
+and its quick date terms are Whoosh's."""
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from whoosh.fields import TEXT
+from whoosh.fields import DATETIME, TEXT
 
 from conftest import shared_path
 from search.schema import build_schema
@@ -53,3 +55,12 @@ def test_quick_indexing_analyses_as_the_analyzer():
 def test_quick_indexing_on_real_news():
     files = sorted(shared_path("corpora", "bbc").rglob("*.txt"))
     indexed_both_ways([f.read_text(encoding="utf-8", errors="replace") for f in files[::5]])
+
+
+def test_a_date_is_indexed_as_whoosh_indexes_it():
+    published = build_schema()["published"]
+    dates = [datetime(2024, 7, 11, 9, 30), datetime(1987, 3, 26, 10, 41, 1, 250), datetime(1901, 1, 1),
+             datetime(2024, 7, 11, 9, 30, tzinfo=timezone.utc), datetime(1969, 12, 31, 23, 59, 59, 999999), datetime.max]
+    for value in dates:
+        assert published.index(value) == list(DATETIME.index(published, value)), value
+    assert list(published.index("2024-07-11")) == list(DATETIME.index(published, "2024-07-11"))  # not a datetime: Whoosh's way
