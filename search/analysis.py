@@ -26,6 +26,7 @@ from whoosh.support.charset import accent_map
 # hyphens and other punctuation split words ("Soviet-Afghan" -> soviet, afghan).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
+DATE_WORD_PATTERN = r"[\w-]+"  # ISO dates ("2024-07") stay whole
 
 # English function words (NLTK's list, 179 words, as FoldFilter leaves them: "don't" ->
 # "dont"), and single letters ("U.S." -> u, s); numbers of any length stay. Not stopped,
@@ -121,6 +122,18 @@ def index_terms(text: str) -> dict[str, list[int]]:
     return positions
 
 
+def word_positions(text: str, pattern: str, folding: bool) -> dict[str, list[int]]:
+    """What name_analyzer() (folding) or date_analyzer() gives when it indexes text (term
+    -> positions), without the token objects. Positions count every word the pattern
+    finds, as the tokenizer numbers them."""
+    positions: dict[str, list[int]] = {}
+    for place, word in enumerate(re.findall(pattern, text)):
+        term = fold(word.lower()) if folding else word.lower()
+        if term:
+            positions.setdefault(term, []).append(place)
+    return positions
+
+
 @lru_cache(maxsize=WORDS_KEPT)
 def index_term(word: str) -> str:
     """A lowercase word as the text analyzer indexes it: folded and stemmed ("" for a stop word)."""
@@ -160,4 +173,4 @@ def name_analyzer():
 
 def date_analyzer():
     """Dates as index words: ISO values ("2024-07") stay whole, month names are words."""
-    return RegexTokenizer(r"[\w-]+") | LowercaseFilter()
+    return RegexTokenizer(DATE_WORD_PATTERN) | LowercaseFilter()

@@ -10,7 +10,9 @@ from whoosh.system import pack_byte
 from whoosh.util.numeric import to_sortable
 from whoosh.util.times import datetime_to_long
 
-from search.analysis import date_analyzer, index_terms, name_analyzer, text_analyzer
+from search.analysis import (
+    DATE_WORD_PATTERN, WORD_PATTERN, date_analyzer, index_terms, name_analyzer, text_analyzer, word_positions,
+)
 
 # Bump when the schema or the analyzers change: older indexes then ask for a rebuild.
 FORMAT_VERSION = 2  # 2: the larger stop list of analysis.py
@@ -31,9 +33,9 @@ FIELD_ALIASES = {"person": "people", "date": "dates"}
 POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 12 MB)
 
 
-class TextField(TEXT):
-    """TEXT with text_analyzer(), under its own name (which indexes already built name in
-    their schema); it indexes a text through analysis.index_terms, the analyzer's quick twin."""
+class _QuickText(TEXT):
+    """TEXT indexing a text through a quick twin of its analyzer, `terms()` (term ->
+    positions), without the analyzer's chain of token objects."""
 
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str):
@@ -41,7 +43,32 @@ class TextField(TEXT):
         boost = self.format.field_boost
         encode = _positions_value if type(self.format) is Positions else self.format.encode
         return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode(tuple(positions)))
-                for term, positions in index_terms(value).items()]  # a list: quicker to go through than a generator
+                for term, positions in self.terms(value).items()]  # a list: quicker to go through than a generator
+
+    def terms(self, value: str) -> dict[str, list[int]]:
+        raise NotImplementedError
+
+
+class TextField(_QuickText):
+    """TEXT with text_analyzer(), under its own name (which indexes already built name in
+    their schema): headline and body."""
+
+    def terms(self, value: str) -> dict[str, list[int]]:
+        return index_terms(value)
+
+
+class NameField(_QuickText):
+    """TEXT with name_analyzer(): the people's names."""
+
+    def terms(self, value: str) -> dict[str, list[int]]:
+        return word_positions(value, WORD_PATTERN, folding=True)
+
+
+class DateWordsField(_QuickText):
+    """TEXT with date_analyzer(): the words of the dates mentioned."""
+
+    def terms(self, value: str) -> dict[str, list[int]]:
+        return word_positions(value, DATE_WORD_PATTERN, folding=False)
 
 
 @lru_cache(maxsize=POSITIONS_KEPT)
@@ -76,9 +103,9 @@ def build_schema() -> Schema:
         content_hash=ID(sortable=True),
         title=TextField(analyzer=text_analyzer(), stored=True),
         body=TextField(analyzer=text_analyzer(), stored=True),
-        people=TEXT(analyzer=name_analyzer()),
+        people=NameField(analyzer=name_analyzer()),
         person=KEYWORD(stored=True, commas=True, lowercase=True),
-        dates=TEXT(analyzer=date_analyzer()),
+        dates=DateWordsField(analyzer=date_analyzer()),
         mentioned=STORED,
         source=KEYWORD(stored=True, commas=True, lowercase=True),
         published=DateField(stored=True, sortable=True),

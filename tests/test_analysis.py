@@ -10,6 +10,7 @@ from pathlib import Path
 from whoosh.fields import DATETIME, TEXT
 
 from conftest import shared_path
+from search.indexer import _read_one
 from search.schema import build_schema
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -64,3 +65,16 @@ def test_a_date_is_indexed_as_whoosh_indexes_it():
     for value in dates:
         assert published.index(value) == list(DATETIME.index(published, value)), value
     assert list(published.index("2024-07-11")) == list(DATETIME.index(published, "2024-07-11"))  # not a datetime: Whoosh's way
+
+
+def test_names_and_date_words_are_indexed_as_their_analyzers_index_them():
+    schema = build_schema()
+    documents = [d for p in sorted(CORPUS.rglob("*")) if p.is_file() for d in _read_one((p, str(p), "", None, None, None, True))[3]]
+    names = ["Vladimir Putin\nMr O'Brien", "José Ortega y Gasset\nAfghanistan’s Hamid Karzai", "İlkay Gündoğan\nDonald Trump Jr.",
+             "Kim In-so\n\nX", "", "Ñ ñ ß", "a a a b"]
+    dates = ["2024-07 2024 july", "2024-07-11 2024-07 2024 july 1987", "1990s -- 2024-25", "", "MAY may"]
+    for name, values in (("people", names), ("dates", dates)):
+        field = schema[name]
+        for value in values + [d[name] for d in documents]:
+            assert sorted(field.index(value)) == sorted(TEXT.index(field, value)), value
+    assert sum(1 for d in documents if d["people"]) > 20 and sum(1 for d in documents if d["dates"]) > 20
