@@ -150,6 +150,15 @@ def test_csv_separator_is_judged_outside_a_quoted_cell_that_spans_lines(tmp_path
     assert (article.title, article.body) == ("Harbour wins cup", "The team won\t3-1.")
 
 
+def test_csv_with_an_article_longer_than_the_csv_modules_cell_limit(tmp_path):
+    path = tmp_path / "long.csv"
+    long_body = "The council met again. " * 10_000  # 230 KB in one cell
+    path.write_text(f'title,body\nShort one,Brief.\nLong one,"{long_body}"\nLast one,"Done, at last."\n')
+    outcome = read(path)
+    assert [a.title for a in outcome.articles] == ["Short one", "Long one", "Last one"] and not outcome.problems
+    assert outcome.articles[1].body == long_body.strip()
+
+
 # Reuters SGML -----------------------------------------------------------------------------
 
 def test_reuters_stories_with_title_only_raw_text_and_an_empty_one():

@@ -13,11 +13,14 @@ import html
 import io
 import re
 
-from search.ingest.content import IngestError
+from search.ingest.content import MAX_BYTES, IngestError
 from search.ingest.fields import FIELD_NAMES, article_from, field_of
 from search.model import Article
 
 DELIMITERS = (",", "\t", ";", "|")
+# The csv module stops at a cell of more than 128 KB (a long article does that) and goes
+# on from inside it, making rows of its text: the limit is the largest file read.
+csv.field_size_limit(MAX_BYTES)
 TEXT_FIELDS = ("title", "body")
 _BACKSLASH = re.compile(r"\\(.?)", re.DOTALL)
 _C_ESCAPES = {"n": "\n", "t": "\t", "r": "", "\\": "\\", '"': '"', "'": "'"}
