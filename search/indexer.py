@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError, clean_files
 from whoosh.writing import CLEAR
 
-from search.ingest import EMPTY, FileOutcome, Part, find_files, jsonl_parts, read_file, read_part
+from search.ingest import EMPTY, FileOutcome, Part, file_parts, find_files, read_file, read_part
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, build_schema
@@ -218,16 +218,17 @@ def _fingerprint(path: Path) -> tuple[str, list[Part]]:
     try:
         if not S_ISREG(path.stat().st_mode):
             return "", []
-        parts = jsonl_parts(path, digest)
+        parts = file_parts(path, digest)
     except OSError:
         return "", []
     return digest.hexdigest()[:20], parts
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
-    """Reads one file, or one part of a large JSON Lines file, into its articles' documents."""
+    """Reads one file, or one part of a large JSON Lines or CSV file, into its articles' documents."""
     path, key, file_hash, now, csv_columns, part, last = job
-    outcome = read_file(path, key, now, csv_columns=csv_columns) if part is None else read_part(path, key, part, now)
+    outcome = (read_file(path, key, now, csv_columns=csv_columns) if part is None
+               else read_part(path, key, part, now, csv_columns=csv_columns))
     return key, file_hash, outcome, [to_document(a, key) for a in outcome.articles], last
 
 

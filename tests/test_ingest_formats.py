@@ -84,7 +84,7 @@ def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_pa
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
     monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
     digest = hashlib.sha1()
-    parts = search.ingest.jsonl_parts(path, digest)
+    parts = search.ingest.file_parts(path, digest)
     assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
     assert len(parts) > 5 and parts[0].start == 0 and parts[-1].end == path.stat().st_size
     assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
@@ -102,11 +102,47 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
     (tmp_path / "list.json").write_text(json.dumps([{"title": "t", "body": "b" * 50}] * 40))
     (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(data))
     (tmp_path / "wide.jsonl").write_bytes(data.decode().encode("utf-16"))
-    assert [search.ingest.jsonl_parts(p) for p in sorted(tmp_path.iterdir())] == [[], [], [], []]
+    assert [search.ingest.file_parts(p) for p in sorted(tmp_path.iterdir())] == [[], [], [], []]
     for path in tmp_path.iterdir():  # read through to the end all the same, when fingerprinted
         digest = hashlib.sha1()
-        search.ingest.jsonl_parts(path, digest)
+        search.ingest.file_parts(path, digest)
         assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
+
+
+def csv_rows(count: int) -> str:
+    rows = ["Headline,Text,Date"]
+    for n in range(count):
+        body = f'Crews return to dock {n}, and "ships" sail.\r\nSecond line of {n}.' if n % 3 else f"Plain report {n}."
+        rows.append(f'"Story {n}","{body.replace(chr(34), chr(34) * 2)}",2024-07-{n % 28 + 1:02d}')
+    rows[9] = ""  # a blank line, numbered as a row as in the whole file
+    rows[14] = ",,2024-07-15"  # a date alone: a row that is no article
+    return "\r\n".join(rows) + "\r\n"
+
+
+@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+def test_a_large_csv_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
+    path = tmp_path / "dump.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + csv_rows(60).encode("utf-8"))
+    whole = read(path)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
+    parts = search.ingest.file_parts(path)
+    assert len(parts) > 5 and {p.kind for p in parts} == {"csv"} and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(parts, parts[1:])) and parts[0].start == 0
+    read_parts = [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+    assert [a for o in read_parts for a in o.articles] == list(whole.articles) and len(whole.articles) == 58
+    assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["CSV row 15: empty: no title or body"]
+
+
+def test_a_csv_file_is_not_cut_after_a_row_that_does_not_read_strictly(tmp_path, monkeypatch):
+    path = tmp_path / "stray.csv"
+    text = csv_rows(60)
+    path.write_text(text[:1000] + 'A "stray" quote,in an unquoted cell,2024-07-01\r\n' + text[1000:], newline="")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    parts = search.ingest.file_parts(path)
+    assert 1 < len(parts) < 5 and parts[-1].end == path.stat().st_size
+    whole = read(path)
+    assert [a for p in parts for a in search.ingest.read_part(path, path.name, p, NOW).articles] == list(whole.articles)
 
 
 def test_csv_with_a_header_and_a_bad_row(tmp_path):

@@ -20,7 +20,7 @@ from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
 from search.ingest.dateline import dateline_date
 from search.model import Article
 
-__all__ = ["EMPTY", "FileOutcome", "IngestError", "Part", "Source", "decode", "enrich", "find_files", "jsonl_parts",
+__all__ = ["EMPTY", "FileOutcome", "IngestError", "Part", "Source", "decode", "enrich", "find_files", "file_parts",
            "read_file", "read_part"]
 
 # Format (content.sniff's answer) -> the module and function that read it, and whether that
@@ -44,7 +44,7 @@ def _read(kind: str, data: bytes, source: Source, **options):
     read = getattr(importlib.import_module(f"search.ingest.{module}"), function)
     return read(decode(data), source, **options) if takes_text else read(data, source, **options)
 
-PART_BYTES = 512 * 1024  # a JSON Lines file larger than this is read in parts of about this size
+PART_BYTES = 512 * 1024  # a JSON Lines or CSV file larger than this is read in parts of about this size
 CHUNK_BYTES = 1024 * 1024  # files are fingerprinted and cut into parts a piece of this size at a time
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
@@ -72,11 +72,13 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """Whole lines of a JSON Lines file: bytes [start, end), the first of them line `first_line`."""
+    """Whole lines of a JSON Lines file, or whole rows of a CSV file (`kind`): bytes
+    [start, end), the first of them line or row `first_line` of the file."""
 
     start: int
     end: int
     first_line: int
+    kind: str = "jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +145,10 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def jsonl_parts(path: Path, digest=None) -> list[Part]:
-    """A large JSON Lines file cut at line ends into parts of about PART_BYTES, so that
-    worker processes share its work and none holds all of it; [] for any other file.
+def file_parts(path: Path, digest=None) -> list[Part]:
+    """A large JSON Lines or CSV file cut into parts of about PART_BYTES at line (or row)
+    ends, so that worker processes share its work and none holds all of it; [] for any
+    other file.
 
     The file is read a piece at a time, never whole: a reindex fingerprints every file it
     has not seen, and dumps of hundreds of MB are common. With `digest` (a hashlib object)
@@ -154,37 +157,84 @@ def jsonl_parts(path: Path, digest=None) -> list[Part]:
     """
     with path.open("rb") as file:
         chunk = file.read(CHUNK_BYTES)
-        cutting = _cuttable(path, os.fstat(file.fileno()), chunk)
-        parts, pending, start, line = [], b"", 0, 1
+        info = os.fstat(file.fileno())
+        cutter = _cutter(path, info, chunk)
+        parts, pending, start, number, size = [], b"", 0, 1, 0
         while chunk:
+            size += len(chunk)
             if digest is not None:
                 digest.update(chunk)
-            if cutting:
+            if cutter is not None:
                 pending += chunk
-                while (cut := pending.find(b"\n", PART_BYTES - 1)) >= 0:
-                    end = cut + 1
-                    parts.append(Part(start, start + end, line))
-                    line += _line_ends(pending, end)
-                    start, pending = start + end, pending[end:]
+                while (cut := cutter.cut(pending)) is not None:
+                    end, counted = cut
+                    parts.append(Part(start, start + end, number, cutter.kind))
+                    start, pending, number = start + end, pending[end:], number + counted
+                if cutter.stopped:  # a row it cannot judge: the rest is one part
+                    cutter, pending = None, b""
             elif digest is None:
+                size = info.st_size  # nothing more to cut or hash
                 break
             chunk = file.read(CHUNK_BYTES)
-        if pending:
-            parts.append(Part(start, start + len(pending), line))
+        if parts and start < size:
+            parts.append(Part(start, size, number, parts[0].kind))
     return parts if len(parts) > 1 else []
 
 
-def _cuttable(path: Path, info: os.stat_result, head: bytes) -> bool:
-    """A regular JSON Lines file of more than a part, in a single-byte-unit encoding (UTF-16
-    and gzip cannot be cut at a byte; other formats are read whole)."""
+def _cutter(path: Path, info: os.stat_result, head: bytes):
+    """How to cut the file: a _LineCutter, a _RowCutter, or None for a file read whole
+    (small, of another format, or in UTF-16 or gzip, which cannot be cut at a byte)."""
     if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
-        return False
+        return None
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")):
-        return False
+        return None
     try:
-        return sniff(head, path.suffix) == "jsonl"
+        kind = sniff(head, path.suffix)
     except IngestError:
-        return False
+        return None
+    if kind == "csv":
+        from search.ingest.csvfile import delimiter_of
+
+        return _RowCutter(delimiter_of(path, head.decode("latin-1")))
+    return _LineCutter() if kind == "jsonl" else None
+
+
+class _LineCutter:
+    """Cuts JSON Lines at the first line end past PART_BYTES."""
+
+    kind, stopped = "jsonl", False
+
+    def cut(self, data: bytes) -> tuple[int, int] | None:
+        """(end, lines) of the first part in data, or None until more data comes."""
+        at = data.find(b"\n", PART_BYTES - 1)
+        return None if at < 0 else (at + 1, _line_ends(data, at + 1))
+
+
+class _RowCutter:
+    """Cuts CSV at the first line end past PART_BYTES that ends a row: one with an even
+    number of quotes before it, checked by reading the part's rows strictly. A file with a
+    row that does not read strictly (a stray quote) is not cut after it."""
+
+    kind = "csv"
+
+    def __init__(self, delimiter: str):
+        self.delimiter, self.stopped = delimiter, False
+
+    def cut(self, data: bytes) -> tuple[int, int] | None:
+        """(end, rows) of the first part in data, or None until more data comes."""
+        from search.ingest.csvfile import record_count
+
+        at = data.find(b"\n", PART_BYTES - 1)
+        quotes = data.count(b'"', 0, max(at, 0))
+        while at >= 0 and quotes % 2:  # inside a quoted cell
+            after = data.find(b"\n", at + 1)
+            quotes += data.count(b'"', at, max(after, at))
+            at = after
+        if at < 0:
+            return None
+        rows = record_count(data[: at + 1], self.delimiter)
+        self.stopped = rows is None
+        return None if rows is None else (at + 1, rows)
 
 
 def _line_ends(data: bytes, end: int) -> int:
@@ -192,22 +242,31 @@ def _line_ends(data: bytes, end: int) -> int:
     return data.count(b"\n", 0, end) + data.count(b"\r", 0, end) - data.count(b"\r\n", 0, end)
 
 
-def read_part(path: Path, key: str, part: Part, now: datetime | None = None) -> FileOutcome:
-    """One part of a JSON Lines file (see jsonl_parts), read as read_file reads a whole file:
-    article ids and line numbers are the same. A part without articles is not a rejection:
-    the file is, when none of its parts has any."""
+def read_part(path: Path, key: str, part: Part, now: datetime | None = None,
+              csv_columns: tuple[str, ...] | None = None) -> FileOutcome:
+    """One part of a JSON Lines or CSV file (see file_parts), read as read_file reads a
+    whole file: article ids and line or row numbers are the same. A part without articles
+    is not a rejection: the file is, when none of its parts has any."""
+    from search.ingest.csvfile import JUDGED_CHARS
+
     try:
         mtime = datetime.fromtimestamp(path.stat().st_mtime)
         with path.open("rb") as file:
+            head = file.read(4 * JUDGED_CHARS) if part.kind == "csv" else b""  # in UTF-8, 4 bytes a character at most
             file.seek(part.start)
             data = file.read(part.end - part.start)
     except OSError as error:
         return FileOutcome(str(path), reason=f"unreadable: {error.strerror or error}")
-    source = Source(path, key, now or mtime, "--now" if now else "file time")
-    return _outcome(str(path), data, source, mtime, part)
+    source = Source(path, key, now or mtime, "--now" if now else "file time", csv_columns)
+    if part.kind == "csv":  # the file's first characters say what its columns are and how they are escaped
+        options = {"head": decode(head)[:JUDGED_CHARS], "first_row": part.first_line}
+    else:
+        options = {"first_line": part.first_line}
+    return _outcome(str(path), data, source, mtime, part, options)
 
 
-def _outcome(path: str, data: bytes, source: Source, mtime: datetime, part: Part | None = None) -> FileOutcome:
+def _outcome(path: str, data: bytes, source: Source, mtime: datetime, part: Part | None = None,
+             options: dict | None = None) -> FileOutcome:
     """Unpack, sniff, read, enrich; every way this can fail ends in a one-line reason."""
     kind = "file"
     try:
@@ -216,8 +275,8 @@ def _outcome(path: str, data: bytes, source: Source, mtime: datetime, part: Part
             kind = sniff(data, Path(name).suffix)
             drafts, more = _read(kind, data, source)
         else:
-            kind, problems = "jsonl", []
-            drafts, more = _read(kind, data, source, first_line=part.first_line)
+            kind, problems = part.kind, []
+            drafts, more = _read(kind, data, source, **options)
         problems = [_one_line(p) for p in problems + list(more)]
         if not drafts:
             reason = "" if part else _summary(problems)

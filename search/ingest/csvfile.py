@@ -22,6 +22,7 @@ DELIMITERS = (",", "\t", ";", "|")
 # on from inside it, making rows of its text: the limit is the largest file read.
 csv.field_size_limit(MAX_BYTES)
 TEXT_FIELDS = ("title", "body")
+JUDGED_CHARS = 64 * 1024  # a file's header, separator and escaping are judged on its first characters
 _BACKSLASH = re.compile(r"\\(.?)", re.DOTALL)
 _C_ESCAPES = {"n": "\n", "t": "\t", "r": "", "\\": "\\", '"': '"', "'": "'"}
 # "doesn #39;t", "In  quot;helping": the crawler turned each entity's "&" into a space.
@@ -30,30 +31,50 @@ _MARKUP = re.compile(r"</?(?:a|b|i|u|p|br|nobr|font|strong|em|span|div|img|li|ul
                      re.IGNORECASE)
 
 
-def read(text: str, source) -> tuple[list[Article], list[str]]:
-    """Articles in a CSV file; each data row becomes an article or a reason."""
-    delimiter = "\t" if source.path.suffix.lower() in (".tsv", ".tab") else _delimiter(text)
-    rows = _rows(text, delimiter)
-    first = next(rows, None)
+def read(text: str, source, head: str | None = None, first_row: int = 1) -> tuple[list[Article], list[str]]:
+    """Articles in a CSV file; each data row becomes an article or a reason.
+
+    A part of a large file (see record_count) is read as the whole file reads it: `head`
+    is the text of the file's first part, which says what its columns are and how it is
+    escaped, and `first_row` the number of the part's first row.
+    """
+    head = (text if head is None else head)[:JUDGED_CHARS]
+    delimiter = delimiter_of(source.path, head)
+    first = next(_rows(head, delimiter), None)
     if first is None:
         return [], ["empty: no rows"]
     if isinstance(first[1], str):
         raise IngestError(f"CSV row 1: {first[1]}")
     names, has_header = _columns(first[1], source.csv_columns)
-    unescape = _unescaper(text)
+    unescape = _unescaper(head)
     articles, problems = [], []
-    for number, row in ([] if has_header else [first]) + list(rows):
+    for number, row in _rows(text, delimiter, first_row):
         if isinstance(row, str):
             problems.append(f"CSV row {number}: {row}")
             continue
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line, not a record
+        if (number == 1 and has_header) or not any(cell.strip() for cell in row):
+            continue  # the header, or a blank line: not a record
         record = {name: unescape(cell) if field_of(name) in TEXT_FIELDS else cell for name, cell in zip(names, row)}
         try:
             articles.append(article_from(record, source, number))
         except ValueError as error:
             problems.append(f"CSV row {number}: {error}")
     return articles, problems
+
+
+def delimiter_of(path, head: str) -> str:
+    """The file's separator: a tab in .tsv and .tab files, else what its first record uses."""
+    return "\t" if path.suffix.lower() in (".tsv", ".tab") else _delimiter(head)
+
+
+def record_count(data: bytes, delimiter: str) -> int | None:
+    """The rows in data when it ends where a row ends and every row is well formed; else
+    None. A large file is cut where this holds, so that each part reads as in the whole."""
+    rows = csv.reader(io.StringIO(data.decode("latin-1"), newline=""), delimiter=delimiter, strict=True)
+    try:
+        return sum(1 for _ in rows)
+    except csv.Error:
+        return None
 
 
 def _delimiter(text: str) -> str:
@@ -65,11 +86,11 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _rows(text: str, delimiter: str):
+def _rows(text: str, delimiter: str, first_row: int = 1):
     """(row number, cells) for every record; a record the csv module cannot read comes as
     (row number, reason) and reading goes on after it."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    number = 0
+    number = first_row - 1
     while True:
         number += 1
         try:
