@@ -1,12 +1,14 @@
 """The Whoosh schema, the field boosts and the index format version, in one place."""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import datetime
 from functools import lru_cache
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
-from whoosh.system import pack_byte
+from whoosh.system import pack_byte, pack_uint
 from whoosh.util.numeric import to_sortable
 from whoosh.util.times import datetime_to_long
 
@@ -90,6 +92,33 @@ class DateField(DATETIME):
         return [(pack_byte(shift) + pack(number >> shift), 1, 1.0, b"") for shift in range(0, self.bits, self.shift_step)]
 
 
+class IdField(ID):
+    """ID, giving its one term directly: Whoosh runs the value through a tokenizer."""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return [(value.encode("utf-8"), 1, self.format.field_boost, b"")]
+
+
+_KEYWORD = re.compile(r"[^,]+")  # Whoosh's CommaSeparatedTokenizer
+
+
+class KeywordsField(KEYWORD):
+    """KEYWORD with commas and lowercase, giving its terms directly: Whoosh runs the value
+    through a tokenizer and two filters."""
+
+    def __init__(self, **kwargs):
+        super().__init__(commas=True, lowercase=True, **kwargs)
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        counts = Counter(word.strip().lower() for word in _KEYWORD.findall(value))
+        return [(word.encode("utf-8"), count, count * boost, pack_uint(count)) for word, count in counts.items()]
+
+
 def build_schema() -> Schema:
     """The fields of an indexed article.
 
@@ -98,16 +127,16 @@ def build_schema() -> Schema:
     `content_hash` are columns that let a reindex skip what has not changed.
     """
     return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
-        file=ID(stored=True, sortable=True),
-        content_hash=ID(sortable=True),
+        id=IdField(stored=True, unique=True, sortable=True),
+        file=IdField(stored=True, sortable=True),
+        content_hash=IdField(sortable=True),
         title=TextField(analyzer=text_analyzer(), stored=True),
         body=TextField(analyzer=text_analyzer(), stored=True),
         people=NameField(analyzer=name_analyzer()),
-        person=KEYWORD(stored=True, commas=True, lowercase=True),
+        person=KeywordsField(stored=True),
         dates=DateWordsField(analyzer=date_analyzer()),
         mentioned=STORED,
-        source=KEYWORD(stored=True, commas=True, lowercase=True),
+        source=KeywordsField(stored=True),
         published=DateField(stored=True, sortable=True),
         published_from=STORED,
         published_guess=STORED,

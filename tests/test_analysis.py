@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from whoosh.fields import DATETIME, TEXT
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
 
 from conftest import shared_path
 from search.indexer import _read_one
@@ -78,3 +78,14 @@ def test_names_and_date_words_are_indexed_as_their_analyzers_index_them():
         for value in values + [d[name] for d in documents]:
             assert sorted(field.index(value)) == sorted(TEXT.index(field, value)), value
     assert sum(1 for d in documents if d["people"]) > 20 and sum(1 for d in documents if d["dates"]) > 20
+
+
+def test_ids_and_keywords_are_indexed_as_whoosh_indexes_them():
+    schema = build_schema()
+    values = ["", " ", "reuters", "Reuters, AP", "  Vladimir Putin , Donald Trump,,Vladimir Putin ", ",", "a,A, a ",
+              "İstanbul Wire", "bbc/business/001.txt", "9c1f0e2a7b", "with\nnewline, and\ttab"]
+    for name in ("id", "file", "content_hash", "person", "source"):
+        field = schema[name]
+        generic = KEYWORD.index if isinstance(field, KEYWORD) else ID.index
+        for value in values:
+            assert sorted(field.index(value)) == sorted(generic(field, value)), (name, value)
