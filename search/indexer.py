@@ -213,7 +213,7 @@ def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
 
 def _fingerprint(path: Path) -> tuple[str, list[Part]]:
     """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
-    pipe would block the read) and, for a large JSON Lines file, its parts, from one read."""
+    pipe would block the read) and, for a large JSON Lines or CSV file, its parts, from one read."""
     digest = hashlib.sha1()
     try:
         if not S_ISREG(path.stat().st_mode):

@@ -137,7 +137,8 @@ def test_a_large_csv_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path
 def test_a_csv_file_is_not_cut_after_a_row_that_does_not_read_strictly(tmp_path, monkeypatch):
     path = tmp_path / "stray.csv"
     text = csv_rows(60)
-    path.write_text(text[:1000] + 'A "stray" quote,in an unquoted cell,2024-07-01\r\n' + text[1000:], newline="")
+    row = text.index('"Story 20"')
+    path.write_text(text[:row] + '"Quote","He said "no" twice",2024-07-01\r\n' + text[row:], newline="")
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
     parts = search.ingest.file_parts(path)
     assert 1 < len(parts) < 5 and parts[-1].end == path.stat().st_size

@@ -35,8 +35,8 @@ def read(text: str, source, head: str | None = None, first_row: int = 1) -> tupl
     """Articles in a CSV file; each data row becomes an article or a reason.
 
     A part of a large file (see record_count) is read as the whole file reads it: `head`
-    is the text of the file's first part, which says what its columns are and how it is
-    escaped, and `first_row` the number of the part's first row.
+    is the file's first text, which says what its columns are and how they are escaped,
+    and `first_row` the number of the part's first row.
     """
     head = (text if head is None else head)[:JUDGED_CHARS]
     delimiter = delimiter_of(source.path, head)
@@ -70,7 +70,8 @@ def delimiter_of(path, head: str) -> str:
 def record_count(data: bytes, delimiter: str) -> int | None:
     """The rows in data when it ends where a row ends and every row is well formed; else
     None. A large file is cut where this holds, so that each part reads as in the whole."""
-    rows = csv.reader(io.StringIO(data.decode("latin-1"), newline=""), delimiter=delimiter, strict=True)
+    text = data.decode("latin-1").removeprefix("\xef\xbb\xbf")  # the structure is ASCII; a BOM is no part of it
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         return sum(1 for _ in rows)
     except csv.Error:
