@@ -1,6 +1,7 @@
 """Reindex: incremental outcomes, readers during a reindex, crashes, locking and Ctrl-C."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -304,6 +305,35 @@ def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, mon
     assert search.search(index_dir, '"Dump story 7"').total == 1
     with search.open_index(index_dir).searcher() as searcher:
         assert searcher.doc_count() == 145
+
+
+def write_csv_dump(folder: Path, count: int, changed: int | None = None) -> Path:
+    """A CSV twin of write_dump, its bodies quoted over two lines."""
+    rows = [["url", "title", "body"]] + [
+        [f"https://example.org/{n}", f"Dump story {n}", f"Report {n}:\n" + " ".join(WORDS[(n + i) % len(WORDS)] for i in range(30))
+         + (" with a correction" if n == changed else "")] for n in range(count)]
+    path = folder / "dump.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+def test_a_large_csv_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
+    """As the JSON Lines twin above: parts read by worker processes, then the file changed."""
+    write_csv_dump(folder, 150)
+    whole = search.reindex([folder], tmp_path / "whole")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    assert len(search.ingest.file_parts(folder / "dump.csv")) >= search.indexer.PARALLEL_FROM  # workers start
+    index_dir = tmp_path / "parts"
+    in_parts = search.reindex([folder], index_dir, workers=2)
+    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155}
+    assert ids(index_dir) == ids(tmp_path / "whole")
+    log = json.loads((index_dir / "reindex-log.json").read_text())
+    assert [e["articles"] for e in log["files"] if e["path"].endswith("dump.csv")] == [{"new": 150}]
+    write_csv_dump(folder, 140, changed=3)
+    again = search.reindex([folder], index_dir, workers=2)
+    assert counts(again) == {"new": 0, "updated": 1, "unchanged": 144, "removed": 10, "duplicates": 0, "rejected": 0}
+    assert search.search(index_dir, "correction").total == 1 and len(ids(index_dir)) == 145
 
 
 def test_a_jsonl_file_whose_parts_hold_no_article_is_rejected_once(folder, tmp_path, monkeypatch):
