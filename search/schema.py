@@ -35,6 +35,9 @@ FIELD_ALIASES = {"person": "people", "date": "dates"}
 POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 12 MB)
 
 
+# Indexes name the field classes below in their pickled schema: keep each importable here.
+
+
 class _QuickText(TEXT):
     """TEXT indexing a text through a quick twin of its analyzer, `terms()` (term ->
     positions), without the analyzer's chain of token objects."""
