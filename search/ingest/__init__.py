@@ -10,7 +10,7 @@ import hashlib
 import importlib
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -193,9 +193,9 @@ def _cutter(path: Path, info: os.stat_result, head: bytes):
     except IngestError:
         return None
     if kind == "csv":
-        from search.ingest.csvfile import delimiter_of
+        from search.ingest import csvfile
 
-        return _RowCutter(delimiter_of(path, head.decode("latin-1")))
+        return _RowCutter(csvfile.delimiter_of(path, head.decode("latin-1")), csvfile.record_count)
     return _LineCutter() if kind == "jsonl" else None
 
 
@@ -217,13 +217,11 @@ class _RowCutter:
 
     kind = "csv"
 
-    def __init__(self, delimiter: str):
-        self.delimiter, self.stopped = delimiter, False
+    def __init__(self, delimiter: str, record_count: Callable[[bytes, str], int | None]):
+        self.delimiter, self.record_count, self.stopped = delimiter, record_count, False
 
     def cut(self, data: bytes) -> tuple[int, int] | None:
         """(end, rows) of the first part in data, or None until more data comes."""
-        from search.ingest.csvfile import record_count
-
         at = data.find(b"\n", PART_BYTES - 1)
         quotes = data.count(b'"', 0, max(at, 0))
         while at >= 0 and quotes % 2:  # inside a quoted cell
@@ -232,7 +230,7 @@ class _RowCutter:
             at = after
         if at < 0:
             return None
-        rows = record_count(data[: at + 1], self.delimiter)
+        rows = self.record_count(data[: at + 1], self.delimiter)
         self.stopped = rows is None
         return None if rows is None else (at + 1, rows)
 
@@ -247,22 +245,28 @@ def read_part(path: Path, key: str, part: Part, now: datetime | None = None,
     """One part of a JSON Lines or CSV file (see file_parts), read as read_file reads a
     whole file: article ids and line or row numbers are the same. A part without articles
     is not a rejection: the file is, when none of its parts has any."""
-    from search.ingest.csvfile import JUDGED_CHARS
-
     try:
         mtime = datetime.fromtimestamp(path.stat().st_mtime)
         with path.open("rb") as file:
-            head = file.read(4 * JUDGED_CHARS) if part.kind == "csv" else b""  # in UTF-8, 4 bytes a character at most
+            options = _part_options(file, part)
             file.seek(part.start)
             data = file.read(part.end - part.start)
     except OSError as error:
         return FileOutcome(str(path), reason=f"unreadable: {error.strerror or error}")
     source = Source(path, key, now or mtime, "--now" if now else "file time", csv_columns)
-    if part.kind == "csv":  # the file's first characters say what its columns are and how they are escaped
-        options = {"head": decode(head)[:JUDGED_CHARS], "first_row": part.first_line}
-    else:
-        options = {"first_line": part.first_line}
     return _outcome(str(path), data, source, mtime, part, options)
+
+
+def _part_options(file, part: Part) -> dict:
+    """What a part's reader needs to read it as in the whole file: the number of its first
+    line, and for CSV the file's first characters, which say what its columns are and how
+    they are escaped."""
+    if part.kind != "csv":
+        return {"first_line": part.first_line}
+    from search.ingest.csvfile import JUDGED_CHARS
+
+    head = file.read(4 * JUDGED_CHARS)  # in UTF-8, 4 bytes a character at most
+    return {"head": decode(head)[:JUDGED_CHARS], "first_row": part.first_line}
 
 
 def _outcome(path: str, data: bytes, source: Source, mtime: datetime, part: Part | None = None,
