@@ -1,5 +1,6 @@
-"""Whoosh's segment writer, writing the same files in less time: postings are pooled by
-term as articles are added, so a term's postings are written whole, never sorted one by one."""
+"""Whoosh's segment writer, writing a segment that reads back the same in less time: postings
+are pooled by term as articles are added, so a term's postings are written whole, never sorted
+one by one."""
 from __future__ import annotations
 
 import marshal
@@ -26,14 +27,18 @@ POSTING_BYTES = 80  # what a pooled posting takes, besides its value: the memory
 TERM_BYTES = 300  # what a new term takes in the pool, besides its text
 _LENGTH_OF = [None] + [byte_to_length(b) for b in range(1, 256)]  # a stored byte -> the length Whoosh reads back
 _TERM = itemgetter(0, 1)  # a pooled term's field name and text
+# Blocks pickled shorter than this are stored uncompressed (their header says so, and
+# Whoosh's reader reads them as they are): deflate makes them longer. Most blocks are.
+COMPRESSED_FROM = 80
 
 
 class QuickSegmentWriter(SegmentWriter):
-    """Writes the same segment as Whoosh's writer, faster. Whoosh pools every posting as a
-    tuple, sorts them all, and writes each with a dozen Python calls (checking its types,
-    looking up its article's length through a column reader, keeping statistics): most of
-    the time a large reindex spends. Here postings are pooled by term in the order articles
-    are added (`_TermPool`), and each term's postings are written at once (`_TermsWriter`).
+    """Writes a segment that reads back as Whoosh's writer's does, faster. Whoosh pools
+    every posting as a tuple, sorts them all, and writes each with a dozen Python calls
+    (checking its types, looking up its article's length through a column reader, keeping
+    statistics): most of the time a large reindex spends. Here postings are pooled by term
+    in the order articles are added (`_TermPool`), and each term's postings are written at
+    once (`_TermsWriter`).
     It refuses schemas with term vectors or spelling fields: Whoosh's writer writes those."""
 
     def __init__(self, ix, *args, limitmb: int = 128, **kwargs):
@@ -186,8 +191,9 @@ def _chunk(terms: list[tuple]) -> bytes:
 
 class _TermsWriter:
     """Writes pooled terms into a W3 field writer's files, as its own postings writer would
-    (blocks of 128 postings, pickled and compressed, with the same statistics), a term at
-    a time. The segment tests compare the files byte for byte."""
+    (blocks of 128 postings, pickled, with the same statistics), a term at a time, but for
+    small blocks, which are not compressed: Whoosh means to leave its shortest blocks so
+    but compresses every one. The segment tests read back what both writers write."""
 
     def __init__(self, fieldwriter, schema, lengths: _ReadOnce):
         codec = fieldwriter._codec
@@ -244,8 +250,11 @@ class _TermsWriter:
         heaviest = max(weights)
         heaviest = heaviest if heaviest > 0 else 0
         gaps = tuple(map(sub, docnums, chain((0,), docnums)))
-        data = zlib.compress(dumps((gaps, mini_weights, mini_values), 2), self.compression)
-        header = dumps((len(docnums), docnums[-1], heaviest, self.compression, length_to_byte(shortest),
+        data = dumps((gaps, mini_weights, mini_values), 2)
+        compression = self.compression if len(data) >= COMPRESSED_FROM else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        header = dumps((len(docnums), docnums[-1], heaviest, compression, length_to_byte(shortest),
                         length_to_byte(longest)), 2)
         size = len(header) + len(data)
         info._weight += sum(floats)

@@ -1,11 +1,18 @@
-"""The quick segment writer writes what Whoosh's writer writes."""
+"""The quick segment writer writes what Whoosh's writer writes: a reader finds the same in both."""
 from __future__ import annotations
 
 import hashlib
 import marshal
+import pickle
+import struct
+import zlib
+from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from conftest import CORPUS, NOW
@@ -21,15 +28,41 @@ def corpus_documents() -> list[dict]:
     return [d for p in paths for d in _read_one((p, str(p), "", NOW, None, None, True))[3]]
 
 
-def finished(writer, folder: Path) -> dict[str, str]:
-    """Finishes the writer's segment; its files by their kind: a digest of each."""
+def finished(writer, folder: Path) -> dict:
+    """Finishes the writer's segment; what a reader finds in it: every term's statistics
+    and blocks of postings (the blocks' info and data, uncompressed), and a digest of each
+    other file (stored fields, columns) by its kind."""
     segment = writer._finalize_segment()
-    files = folder.glob(f"*{segment.segment_id()}*")
-    return {f.name.split(".", 1)[1]: hashlib.sha1(f.read_bytes()).hexdigest() for f in files}
+    files = {f.name.split(".", 1)[1]: f for f in folder.glob(f"*{segment.segment_id()}*")}
+    found = {kind: hashlib.sha1(f.read_bytes()).hexdigest() for kind, f in files.items() if kind not in ("trm", "pst")}
+    assert {"trm", "pst"} <= set(files)
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    for (field, text), info in reader._terms.items():
+        statistics = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
+                      info.min_id(), info.max_id())
+        found[field, text] = statistics, list(_blocks(reader._terms._postfile, info))
+    reader.close()
+    return found
 
 
-def segment_files(writer_class, documents: list[dict], folder: Path) -> dict[str, str]:
-    """The files of a segment of the documents, by their kind: a digest of each."""
+def _blocks(postfile, info) -> Iterator[tuple]:
+    """A term's blocks: each one's info (but for its compression) and its data, unpickled."""
+    offset, length = info.extent()
+    raw = postfile.get(offset, length[0] if isinstance(length, tuple) else length)
+    assert raw[:4] == WHOOSH3_HEADER_MAGIC
+    stream = BytesIO(raw[4:])
+    while size := stream.read(4):
+        size = struct.unpack("<i", size)[0]
+        block = BytesIO(stream.read(abs(size)))
+        count, last, heaviest, compression, shortest, longest = pickle.load(block)
+        data = block.read()
+        yield (count, last, heaviest, shortest, longest), pickle.loads(zlib.decompress(data) if compression else data)
+        if size < 0:
+            break
+
+
+def segment_files(writer_class, documents: list[dict], folder: Path) -> dict:
+    """What a segment of the documents holds (see finished())."""
     writer = writer_class(whoosh_index.create_in(folder, build_schema()), _lk=False, compound=False)
     for document in documents:
         writer.add_document(**document)
@@ -42,8 +75,39 @@ def test_the_quick_writer_writes_the_segment_whoosh_writes(tmp_path):
     (tmp_path / "whoosh").mkdir()
     (tmp_path / "quick").mkdir()
     expected = segment_files(SegmentWriter, documents, tmp_path / "whoosh")
-    assert {"trm", "pst", "_body_len.col", "_people_len.col"} <= set(expected)
+    assert {"_body_len.col", "_people_len.col", ("body", b"harbour")} <= set(expected)
     assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected
+
+
+def test_short_blocks_are_stored_uncompressed_and_the_postings_file_is_smaller(tmp_path):
+    """Deflate lengthens a short pickle: Whoosh compresses every block (though it means
+    not to), the quick writer only blocks of COMPRESSED_FROM bytes and more."""
+    documents = corpus_documents()
+    sizes, compressed = {}, {}
+    for writer_class in (SegmentWriter, QuickSegmentWriter):
+        folder = tmp_path / writer_class.__name__
+        folder.mkdir()
+        writer = writer_class(whoosh_index.create_in(folder, build_schema()), _lk=False, compound=False)
+        for document in documents:
+            writer.add_document(**document)
+        segment = writer._finalize_segment()
+        sizes[writer_class] = next(folder.glob(f"*{segment.segment_id()}.pst")).stat().st_size
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        compressed[writer_class] = {_compressions(reader._terms._postfile, info) for _, info in reader._terms.items()}
+        reader.close()
+    assert compressed[SegmentWriter] == {(3,)}
+    assert {(0,), (3,)} <= compressed[QuickSegmentWriter]
+    assert sizes[QuickSegmentWriter] < sizes[SegmentWriter]
+
+
+def _compressions(postfile, info) -> tuple[int, ...]:
+    offset, length = info.extent()
+    stream = BytesIO(postfile.get(offset, length[0] if isinstance(length, tuple) else length)[4:])
+    found = []
+    while size := stream.read(4):
+        block = BytesIO(stream.read(abs(struct.unpack("<i", size)[0])))
+        found.append(pickle.load(block)[3])
+    return tuple(found)
 
 
 def test_postings_of_several_blocks_are_written_as_whoosh_writes_them(tmp_path):
@@ -101,7 +165,6 @@ def test_segments_merged_by_the_quick_writer_are_what_whoosh_merges(tmp_path):
             for leaf, _ in reader.leaf_readers():
                 writer.add_reader(leaf)
         found[writer_class] = finished(writer, folder)
-    assert {"trm", "pst"} <= set(found[SegmentWriter])
     assert found[QuickSegmentWriter] == found[SegmentWriter]
 
 
