@@ -361,22 +361,37 @@ def _one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
+class _Frequencies:
+    """Articles holding a term in the whole index, summed over the segments once per
+    search: each segment's scorer asks for the terms of every word in every field."""
+
+    def __init__(self, leaves):
+        self.segments = [(segment(leaf.reader()), leaf.reader()) for leaf, _ in leaves]
+        self.counted: dict[tuple[str, bytes], int] = {}
+
+    def doc_frequency(self, field: str, text: bytes) -> int:
+        key = (field, text)
+        if key not in self.counted:
+            self.counted[key] = sum(arrays.doc_frequency(reader, field, text) for arrays, reader in self.segments)
+        return self.counted[key]
+
+
 class Scorer:
     """Scores a query in one segment: the top searcher gives the statistics (IDF, average
     lengths over the whole index), the leaf searcher the postings."""
 
-    def __init__(self, top, leaf, everywhere: list, deadline: float | None):
+    def __init__(self, top, leaf, everywhere: _Frequencies, deadline: float | None):
         self.top, self.leaf, self.deadline = top, leaf, deadline
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
         self.reader = leaf.reader()
         self.segment = segment(self.reader)
-        self.everywhere = everywhere  # (arrays, reader) of every segment, for index-wide statistics
+        self.everywhere = everywhere  # index-wide statistics
         self.cut = False
 
     def doc_frequency(self, field: str, text: bytes) -> int:
         """Articles holding the term in the whole index (deleted ones too, as Whoosh counts)."""
-        return sum(arrays.doc_frequency(reader, field, text) for arrays, reader in self.everywhere)
+        return self.everywhere.doc_frequency(field, text)
 
     def score(self, q: wq.Query) -> Matches:
         kind = type(q)
@@ -530,7 +545,7 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
     deadline = time.monotonic() + time_limit if time_limit else None
     ids, scores, keys, cut = [], [], [], False
     leaves = searcher.leaf_searchers()
-    everywhere = [(segment(leaf.reader()), leaf.reader()) for leaf, _ in leaves]
+    everywhere = _Frequencies(leaves)
     for leaf, offset in leaves:
         if deadline and time.monotonic() > deadline:
             cut = True
