@@ -34,6 +34,7 @@ from whoosh.util.numeric import byte_to_length
 from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, length_norm, newest_published, saturate
 
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
+JOINED_KEPT = 2_000_000  # and for all segments joined, when an index has several
 TERMS_KEPT = 200_000  # term lookups cached per segment
 VOCABULARY_KEPT = 50_000  # a field with at most this many terms in a segment has them in a set (about 4 MB)
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -68,6 +69,33 @@ class Ranked:
     notice: str | None = None
 
 
+class KeptPostings:
+    """Postings by term, read on first use; past `limit` postings in all, the terms used
+    least recently are dropped."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self._terms: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, read: Callable[[], Matches]) -> Matches:
+        with self._lock:
+            if key in self._terms:
+                self._terms.move_to_end(key)
+                return self._terms[key]
+        found = read()
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = found
+                self.size += len(found.ids)
+            while self.size > self.limit and len(self._terms) > 1:
+                self.size -= len(self._terms.popitem(last=False)[1].ids)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
 class Segment:
     """One segment's postings, field lengths and columns as arrays, read on first use and
     shared by every reader of the segment (a server has one per thread). The reader that
@@ -80,8 +108,7 @@ class Segment:
         self.dead = np.zeros(self.size, dtype=bool)  # looked up by article number: np.isin costs ~90 µs a call
         self.dead[self.deleted] = True
         self._lock = threading.Lock()
-        self._postings: OrderedDict = OrderedDict()
-        self._kept = 0
+        self.kept = KeptPostings(POSTINGS_KEPT)
         self._infos: dict = {}
         self._vocabulary: dict[str, frozenset[bytes]] = {}  # field -> every term it has here, once known
         self._lengths: dict[str, np.ndarray] = {}
@@ -89,19 +116,7 @@ class Segment:
 
     def postings(self, reader, field: str, text: bytes) -> Matches:
         """The term's articles and weights (how often it occurs), deleted articles left out."""
-        key = (field, text)
-        with self._lock:
-            if key in self._postings:
-                self._postings.move_to_end(key)
-                return self._postings[key]
-        found = self._read(reader, field, text)
-        with self._lock:
-            if key not in self._postings:
-                self._postings[key] = found
-                self._kept += len(found.ids)
-            while self._kept > POSTINGS_KEPT and len(self._postings) > 1:
-                self._kept -= len(self._postings.popitem(last=False)[1].ids)
-        return found
+        return self.kept.get((field, text), partial(self._read, reader, field, text))
 
     def info(self, reader, field: str, text: bytes):
         """The term's statistics and place in this segment (None if absent), looked up once:
@@ -205,6 +220,78 @@ def segment_key(reader) -> tuple:
     return reader.segment().segment_id(), reader.doc_count_all(), reader.deleted_docs_set
 
 
+class Joined:
+    """Every segment of an index seen as one, its articles numbered as the index numbers
+    them: a query is scored in one pass instead of one per segment (a pass costs about
+    the same however few articles a segment holds, and a reindex writes a segment per
+    worker). The segments' arrays are joined as asked and kept: lengths and columns, and
+    the postings of the terms used most recently (up to JOINED_KEPT)."""
+
+    def __init__(self, leaves):
+        self.parts = [(segment(leaf.reader()), leaf.reader(), offset) for leaf, offset in leaves]
+        self.key = tuple((arrays.key, offset) for arrays, _, offset in self.parts)
+        self.size = sum(arrays.size for arrays, _, _ in self.parts)
+        self.dead = np.concatenate([arrays.dead for arrays, _, _ in self.parts])
+        self._lock = threading.Lock()
+        self.kept = KeptPostings(JOINED_KEPT)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray | None] = {}
+
+    def postings(self, _reader, field: str, text: bytes) -> Matches:
+        return self.kept.get((field, text), partial(self._join, field, text))
+
+    def _join(self, field: str, text: bytes) -> Matches:
+        found = [(arrays.postings(reader, field, text), offset) for arrays, reader, offset in self.parts]
+        found = [(matches, offset) for matches, offset in found if len(matches.ids)]
+        if len(found) < 2:
+            return Matches(found[0][0].ids + found[0][1], found[0][0].values) if found else Matches.none()
+        return Matches(np.concatenate([matches.ids + offset for matches, offset in found]),
+                       np.concatenate([matches.values for matches, _ in found]))
+
+    def lengths(self, _reader, field: str) -> np.ndarray:
+        if field not in self._lengths:
+            joined = np.concatenate([arrays.lengths(reader, field) for arrays, reader, _ in self.parts])
+            with self._lock:
+                self._lengths[field] = joined
+        return self._lengths[field]
+
+    def column(self, _reader, field: str) -> np.ndarray | None:
+        if field not in self._columns:
+            columns = [(arrays.column(reader, field), arrays.size) for arrays, reader, _ in self.parts]
+            joined = None
+            if any(values is not None for values, _ in columns):  # a segment without it has zeros: no value
+                joined = np.concatenate([np.zeros(size, np.int64) if values is None else values for values, size in columns])
+            with self._lock:
+                self._columns[field] = joined
+        return self._columns[field]
+
+    def live(self) -> np.ndarray:
+        return np.flatnonzero(~self.dead).astype(np.int64)
+
+    def positions(self, _reader, field: str, text: bytes, docs: list[int]) -> dict[int, list[int]]:
+        found = {}
+        for arrays, reader, offset in self.parts:
+            mine = [doc - offset for doc in docs if offset <= doc < offset + arrays.size]
+            if mine:
+                found.update((doc + offset, places) for doc, places in arrays.positions(reader, field, text, mine).items())
+        return found
+
+
+def joined(searcher) -> Joined:
+    """The joined arrays of the searcher's segments, shared by the searchers of the same
+    segments (a server has one per thread)."""
+    reader = searcher.reader()
+    found = _HELD.get(reader)
+    if found is None:
+        leaves = searcher.leaf_searchers()
+        key = tuple((segment_key(leaf.reader()), offset) for leaf, offset in leaves)
+        found = _SHARED.get(key) or Joined(leaves)  # made outside the lock: segment() takes it
+        with _REGISTRY:
+            found = _SHARED.setdefault(found.key, found)
+            _HELD[reader] = found
+    return found
+
+
 def segment(reader) -> Segment:
     """The arrays of a segment, shared by its readers."""
     found = _HELD.get(reader)
@@ -239,33 +326,44 @@ def holds(searcher, field: str, text: str) -> bool:
                for leaf, _ in searcher.leaf_searchers())
 
 
-def warm(searcher, fields, postings: int, seconds: float, pause=lambda: None) -> list[Segment]:
+def warm(searcher, fields, postings: int, seconds: float, pause=lambda: None) -> list[Segment | Joined]:
     """Reads the postings of the commonest terms of `fields` into their segments' arrays,
     commonest first, until about `postings` are read (shared among the segments by their
     size) or `seconds` pass: those cost the most to read during a query, and queries use
-    them most. `pause()` is called before each term (a server waits there while it answers
-    requests). Returns the segments: they stay warm while the caller keeps them."""
+    them most. An index of several segments then joins the commonest terms of its largest
+    (up to JOINED_KEPT postings). `pause()` is called before each term (a server waits
+    there while it answers requests). Returns the arrays: they stay warm while the caller
+    keeps them."""
     deadline = time.monotonic() + seconds
     readers = sorted((leaf.reader() for leaf, _ in searcher.leaf_searchers()), key=lambda r: -r.doc_count_all())
     articles = sum(reader.doc_count_all() for reader in readers) or 1
-    kept = []
+    kept, largest = [], []
     for reader in readers:
         if time.monotonic() > deadline:
             break
         arrays = segment(reader)
         kept.append(arrays)
-        share = postings * reader.doc_count_all() // articles
         commonest = _commonest(reader, fields)
+        largest = largest or commonest
         for field in fields:
             terms = frozenset(text for name, text in commonest if name == field)
             if len(terms) <= VOCABULARY_KEPT:
                 arrays.know(field, terms)
-        for field, text in commonest:
-            pause()
-            if share <= 0 or time.monotonic() > deadline:
-                break
-            share -= len(arrays.postings(reader, field, text).ids)
+        _read_first(arrays, reader, commonest, postings * reader.doc_count_all() // articles, deadline, pause)
+    if len(readers) > 1 and time.monotonic() < deadline:
+        kept.append(joined(searcher))
+        _read_first(kept[-1], None, largest, min(postings, JOINED_KEPT), deadline, pause)
     return kept
+
+
+def _read_first(arrays: Segment | Joined, reader, terms: list[tuple[str, bytes]], postings: int, deadline: float,
+                pause) -> None:
+    """The terms' postings, in order, until about `postings` are read or the deadline passes."""
+    for field, text in terms:
+        pause()
+        if postings <= 0 or time.monotonic() > deadline:
+            break
+        postings -= len(arrays.postings(reader, field, text).ids)
 
 
 def _commonest(reader, fields) -> list[tuple[str, bytes]]:
@@ -380,12 +478,12 @@ class Scorer:
     """Scores a query in one segment: the top searcher gives the statistics (IDF, average
     lengths over the whole index), the leaf searcher the postings."""
 
-    def __init__(self, top, leaf, everywhere: _Frequencies, deadline: float | None):
+    def __init__(self, top, leaf, everywhere: _Frequencies, deadline: float | None, arrays: Segment | Joined | None = None):
         self.top, self.leaf, self.deadline = top, leaf, deadline
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
         self.reader = leaf.reader()
-        self.segment = segment(self.reader)
+        self.segment = arrays or segment(self.reader)
         self.everywhere = everywhere  # index-wide statistics
         self.cut = False
 
@@ -546,11 +644,15 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
     ids, scores, keys, cut = [], [], [], False
     leaves = searcher.leaf_searchers()
     everywhere = _Frequencies(leaves)
-    for leaf, offset in leaves:
+    if len(leaves) > 1:  # one pass over the segments joined, Whoosh's matchers over the whole index
+        leaves = [(searcher, 0, joined(searcher))]
+    else:
+        leaves = [(leaf, offset, None) for leaf, offset in leaves]
+    for leaf, offset, arrays in leaves:
         if deadline and time.monotonic() > deadline:
             cut = True
             break
-        scorer = Scorer(searcher, leaf, everywhere, deadline)
+        scorer = Scorer(searcher, leaf, everywhere, deadline, arrays)
         found = scorer.score(q)
         if filter_q is not None and len(found.ids):
             allowed = scorer.score(filter_q)

@@ -130,7 +130,8 @@ def test_a_shared_index_warms_again_after_a_commit(harbour, tmp_path):
     with shared.searcher() as searcher:
         segments = {vectorized.segment_key(leaf.reader()) for leaf, _ in searcher.leaf_searchers()}
     assert len(segments) == 2
-    wait_until(lambda: {arrays.key for arrays in shared._warm} == segments)
+    wait_until(lambda: {a.key for a in shared._warm if isinstance(a, vectorized.Segment)} == segments)
+    assert isinstance(shared._warm[-1], vectorized.Joined) and {key for key, _ in shared._warm[-1].key} == segments
 
 
 def test_the_latest_commit_is_looked_up_only_when_the_folder_changed(harbour, tmp_path, monkeypatch):

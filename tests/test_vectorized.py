@@ -3,13 +3,15 @@ articles, the same scores, the same order (ties to the lower article number)."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
 import search
-from conftest import NOW
-from search import vectorized
+from conftest import CORPUS, NOW
+from search import indexer, vectorized
 from search.query import build_filter, parse_query
 from search.ranking import Ranking
 from search.vectorized import Segment
@@ -21,6 +23,30 @@ QUERIES = [
     "strike OR strikes OR striking", "the", "", "bridge^3 closure", '"power cuts" gales', "source:northern",
     "(harbour OR port) AND (fraud OR trial)", "inflation falls rents",
 ]
+
+
+@pytest.fixture(scope="module")
+def split_index(tmp_path_factory) -> Path:
+    """The sample corpus in three segments, as a reindex with three worker processes
+    leaves it, then one file removed (its articles deleted)."""
+    corpus = tmp_path_factory.mktemp("split-corpus") / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    folder = tmp_path_factory.mktemp("split-index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "PARALLEL_FROM", 1)
+        search.reindex([corpus], folder, now=NOW, workers=3)
+    (corpus / "json" / "news-roundup.json").unlink()
+    assert search.reindex([corpus], folder, now=NOW).counts()["removed"] > 1
+    return folder
+
+
+@pytest.fixture(params=["one segment", "three segments"])
+def any_index(request, corpus_index, split_index) -> Path:
+    """The sample corpus in one segment, then in three (scored as one, joined)."""
+    folder = corpus_index if request.param == "one segment" else split_index
+    segments = len(search.open_index(folder).searcher().reader().leaf_readers())
+    assert segments == (1 if request.param == "one segment" else 3)
+    return folder
 
 
 def whoosh_ranking(searcher, q, **options) -> list[tuple[int, float]]:
@@ -48,8 +74,8 @@ def test_query_words_are_in_the_sample_corpus(corpus_index):
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_each_kind_of_query_ranks_as_whoosh_ranks_it(corpus_index, text):
-    ix = search.open_index(corpus_index)
+def test_each_kind_of_query_ranks_as_whoosh_ranks_it(any_index, text):
+    ix = search.open_index(any_index)
     with ix.searcher(weighting=Ranking()) as searcher:
         q = parse_query(text, ix.schema)
         assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
@@ -59,8 +85,8 @@ def test_each_kind_of_query_ranks_as_whoosh_ranks_it(corpus_index, text):
     {"person": "Daniel Okafor"}, {"date_from": "2024-01-01", "date_to": "2024-12-31"}, {"source": "harbour herald"},
     {"source": "nobody"},
 ])
-def test_filters_keep_what_whoosh_keeps(corpus_index, options):
-    ix = search.open_index(corpus_index)
+def test_filters_keep_what_whoosh_keeps(any_index, options):
+    ix = search.open_index(any_index)
     with ix.searcher(weighting=Ranking()) as searcher:
         q, allow = parse_query("the OR a OR harbour OR bridge OR flood", ix.schema), build_filter(ix.schema, **options)
         allowed = set(searcher.docs_for_query(allow))  # Whoosh reads an empty set as no filter
@@ -69,16 +95,16 @@ def test_filters_keep_what_whoosh_keeps(corpus_index, options):
 
 
 @pytest.mark.parametrize("reverse", [True, False])
-def test_sorting_by_date_orders_as_whoosh_including_ties(corpus_index, reverse):
-    ix = search.open_index(corpus_index)
+def test_sorting_by_date_orders_as_whoosh_including_ties(any_index, reverse):
+    ix = search.open_index(any_index)
     with ix.searcher(weighting=Ranking()) as searcher:
         found = vectorized.search(searcher, wq.Every(), 5, sortedby="published", reverse=reverse)
         expected = [hit.docnum for hit in searcher.search(wq.Every(), limit=5, sortedby="published", reverse=reverse)]
         assert [d for d, _ in found.top] == expected and found.total == searcher.doc_count()
 
 
-def test_recency_decays_as_whoosh_final_scores(corpus_index):
-    ix = search.open_index(corpus_index)
+def test_recency_decays_as_whoosh_final_scores(any_index):
+    ix = search.open_index(any_index)
     with ix.searcher(weighting=Ranking(half_life=30)) as searcher:
         q = parse_query("harbour OR bridge OR flood OR strike", ix.schema)
         assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
@@ -118,8 +144,8 @@ def test_stored_fields_are_read_as_whoosh_reads_them(tmp_path, corpus_index):
             assert [vectorized.stored_fields(searcher, d) for d in every] == [searcher.stored_fields(d) for d in every]
 
 
-def test_only_the_best_are_kept_ties_to_the_lower_number(corpus_index):
-    ix = search.open_index(corpus_index)
+def test_only_the_best_are_kept_ties_to_the_lower_number(any_index):
+    ix = search.open_index(any_index)
     with ix.searcher(weighting=Ranking()) as searcher:
         q = parse_query("the OR harbour OR bridge", ix.schema)
         everything = vectorized.search(searcher, q, None)
@@ -134,6 +160,14 @@ def test_searchers_of_one_segment_share_its_arrays(corpus_index):
         assert vectorized.segment(one.reader().leaf_readers()[0][0]) is vectorized.segment(two.reader().leaf_readers()[0][0])
 
 
+def test_searchers_of_the_same_segments_share_them_joined(split_index):
+    ix = search.open_index(split_index)
+    with ix.searcher() as one, ix.searcher() as two:
+        assert one.reader() is not two.reader()
+        assert vectorized.joined(one) is vectorized.joined(two)
+        assert vectorized.joined(one).size == one.doc_count_all() > one.doc_count()
+
+
 def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch):
     monkeypatch.setattr(vectorized, "POSTINGS_KEPT", 5)
     ix = search.open_index(corpus_index)
@@ -142,7 +176,7 @@ def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch)
         arrays = Segment(reader)
         for word in (b"harbour", b"bridg", b"flood", b"strike"):
             arrays.postings(reader, "body", word)
-        assert arrays._kept <= 5 or len(arrays._postings) == 1
+        assert arrays.kept.size <= 5 or len(arrays.kept) == 1
 
 
 def test_phrases_match_words_in_a_row_as_whoosh_does(make_index):
@@ -172,6 +206,19 @@ def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, mo
         commonest = max(reader.doc_frequency(field, text) for field in ("title", "body") for text in reader.lexicon(field))
     assert frequencies[0] == commonest and frequencies == sorted(frequencies, reverse=True)
     assert sum(frequencies) - frequencies[-1] < 50 <= sum(frequencies)
+
+
+def test_warming_an_index_of_several_segments_joins_their_commonest_words(split_index):
+    ix = search.open_index(split_index)
+    with ix.searcher() as searcher:
+        kept = vectorized.warm(searcher, ["title", "body"], 10_000, 10.0)
+        whole = vectorized.joined(searcher)
+        assert kept[-1] is whole and len(kept) == 4
+        largest = max((leaf.reader() for leaf, _ in searcher.leaf_searchers()), key=lambda r: r.doc_count_all())
+        commonest = max(("title", "body"), key=lambda field: max(largest.doc_frequency(field, t) for t in largest.lexicon(field)))
+        word = max(largest.lexicon(commonest), key=lambda text: largest.doc_frequency(commonest, text))
+        assert (commonest, word) in whole.kept._terms
+        assert whole.kept.get((commonest, word), None).ids.tolist() == sorted(searcher.docs_for_query(wq.Term(commonest, word)))
 
 
 def test_a_warmed_segment_knows_its_small_fields_terms_and_ranks_the_same(corpus_index, monkeypatch):
