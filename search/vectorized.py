@@ -225,39 +225,44 @@ class Joined:
     them: a query is scored in one pass instead of one per segment (a pass costs about
     the same however few articles a segment holds, and a reindex writes a segment per
     worker). The segments' arrays are joined as asked and kept: lengths and columns, and
-    the postings of the terms used most recently (up to JOINED_KEPT)."""
+    the postings of the terms used most recently (up to JOINED_KEPT). As with a Segment,
+    the reader that asks (the top reader of the caller's searcher) does the reading."""
 
     def __init__(self, leaves):
-        self.parts = [(segment(leaf.reader()), leaf.reader(), offset) for leaf, offset in leaves]
-        self.key = tuple((arrays.key, offset) for arrays, _, offset in self.parts)
-        self.size = sum(arrays.size for arrays, _, _ in self.parts)
-        self.dead = np.concatenate([arrays.dead for arrays, _, _ in self.parts])
+        self.parts = [(segment(leaf.reader()), offset) for leaf, offset in leaves]
+        self.key = tuple((arrays.key, offset) for arrays, offset in self.parts)
+        self.size = sum(arrays.size for arrays, _ in self.parts)
+        self.dead = np.concatenate([arrays.dead for arrays, _ in self.parts])
         self._lock = threading.Lock()
         self.kept = KeptPostings(JOINED_KEPT)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray | None] = {}
 
-    def postings(self, _reader, field: str, text: bytes) -> Matches:
-        return self.kept.get((field, text), partial(self._join, field, text))
+    def _with(self, reader) -> Iterator[tuple[Segment, object, int]]:
+        """Each segment's arrays, its reader among the top reader's, and its offset."""
+        return ((arrays, leaf, offset) for (arrays, offset), (leaf, _) in zip(self.parts, reader.leaf_readers()))
 
-    def _join(self, field: str, text: bytes) -> Matches:
-        found = [(arrays.postings(reader, field, text), offset) for arrays, reader, offset in self.parts]
+    def postings(self, reader, field: str, text: bytes) -> Matches:
+        return self.kept.get((field, text), partial(self._join, reader, field, text))
+
+    def _join(self, reader, field: str, text: bytes) -> Matches:
+        found = [(arrays.postings(leaf, field, text), offset) for arrays, leaf, offset in self._with(reader)]
         found = [(matches, offset) for matches, offset in found if len(matches.ids)]
         if len(found) < 2:
             return Matches(found[0][0].ids + found[0][1], found[0][0].values) if found else Matches.none()
         return Matches(np.concatenate([matches.ids + offset for matches, offset in found]),
                        np.concatenate([matches.values for matches, _ in found]))
 
-    def lengths(self, _reader, field: str) -> np.ndarray:
+    def lengths(self, reader, field: str) -> np.ndarray:
         if field not in self._lengths:
-            joined = np.concatenate([arrays.lengths(reader, field) for arrays, reader, _ in self.parts])
+            joined = np.concatenate([arrays.lengths(leaf, field) for arrays, leaf, _ in self._with(reader)])
             with self._lock:
                 self._lengths[field] = joined
         return self._lengths[field]
 
-    def column(self, _reader, field: str) -> np.ndarray | None:
+    def column(self, reader, field: str) -> np.ndarray | None:
         if field not in self._columns:
-            columns = [(arrays.column(reader, field), arrays.size) for arrays, reader, _ in self.parts]
+            columns = [(arrays.column(leaf, field), arrays.size) for arrays, leaf, _ in self._with(reader)]
             joined = None
             if any(values is not None for values, _ in columns):  # a segment without it has zeros: no value
                 joined = np.concatenate([np.zeros(size, np.int64) if values is None else values for values, size in columns])
@@ -268,12 +273,12 @@ class Joined:
     def live(self) -> np.ndarray:
         return np.flatnonzero(~self.dead).astype(np.int64)
 
-    def positions(self, _reader, field: str, text: bytes, docs: list[int]) -> dict[int, list[int]]:
+    def positions(self, reader, field: str, text: bytes, docs: list[int]) -> dict[int, list[int]]:
         found = {}
-        for arrays, reader, offset in self.parts:
+        for arrays, leaf, offset in self._with(reader):
             mine = [doc - offset for doc in docs if offset <= doc < offset + arrays.size]
             if mine:
-                found.update((doc + offset, places) for doc, places in arrays.positions(reader, field, text, mine).items())
+                found.update((doc + offset, places) for doc, places in arrays.positions(leaf, field, text, mine).items())
         return found
 
 
@@ -352,7 +357,7 @@ def warm(searcher, fields, postings: int, seconds: float, pause=lambda: None) ->
         _read_first(arrays, reader, commonest, postings * reader.doc_count_all() // articles, deadline, pause)
     if len(readers) > 1 and time.monotonic() < deadline:
         kept.append(joined(searcher))
-        _read_first(kept[-1], None, largest, min(postings, JOINED_KEPT), deadline, pause)
+        _read_first(kept[-1], searcher.reader(), largest, min(postings, JOINED_KEPT), deadline, pause)
     return kept
 
 

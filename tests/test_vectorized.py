@@ -168,6 +168,20 @@ def test_searchers_of_the_same_segments_share_them_joined(split_index):
         assert vectorized.joined(one).size == one.doc_count_all() > one.doc_count()
 
 
+def test_joined_arrays_are_read_through_the_searcher_that_asks(split_index):
+    """A server's threads share the joined arrays, each with a searcher of its own, which
+    may close while the others go on."""
+    ix = search.open_index(split_index)
+    with ix.searcher() as first:
+        whole = vectorized.joined(first)
+        whole.postings(first.reader(), "body", b"harbour")
+    with ix.searcher(weighting=Ranking()) as second:
+        assert vectorized.joined(second) is whole
+        for text in QUERIES:
+            q = parse_query(text, ix.schema)
+            assert_same(vectorized.search(second, q, None), whoosh_ranking(second, q))
+
+
 def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch):
     monkeypatch.setattr(vectorized, "POSTINGS_KEPT", 5)
     ix = search.open_index(corpus_index)
