@@ -265,7 +265,8 @@ class Joined:
             columns = [(arrays.column(leaf, field), arrays.size) for arrays, leaf, _ in self._with(reader)]
             joined = None
             if any(values is not None for values, _ in columns):  # a segment without it has zeros: no value
-                joined = np.concatenate([np.zeros(size, np.int64) if values is None else values for values, size in columns])
+                joined = np.concatenate([np.zeros(size, np.int64) if values is None else values
+                                         for values, size in columns])
             with self._lock:
                 self._columns[field] = joined
         return self._columns[field]
@@ -278,7 +279,8 @@ class Joined:
         for arrays, leaf, offset in self._with(reader):
             mine = [doc - offset for doc in docs if offset <= doc < offset + arrays.size]
             if mine:
-                found.update((doc + offset, places) for doc, places in arrays.positions(leaf, field, text, mine).items())
+                places = arrays.positions(leaf, field, text, mine)
+                found.update((doc + offset, where) for doc, where in places.items())
         return found
 
 
@@ -466,7 +468,7 @@ def _one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
 
 class _Frequencies:
     """Articles holding a term in the whole index, summed over the segments once per
-    search: each segment's scorer asks for the terms of every word in every field."""
+    search (a word's terms are asked for again by each part of the query that holds it)."""
 
     def __init__(self, leaves):
         self.segments = [(segment(leaf.reader()), leaf.reader()) for leaf, _ in leaves]
@@ -480,10 +482,12 @@ class _Frequencies:
 
 
 class Scorer:
-    """Scores a query in one segment: the top searcher gives the statistics (IDF, average
-    lengths over the whole index), the leaf searcher the postings."""
+    """Scores a query in one segment, or in all of them joined (`arrays`, with the top
+    searcher as `leaf`): the top searcher gives the statistics (IDF, average lengths over
+    the whole index), the leaf searcher the postings."""
 
-    def __init__(self, top, leaf, everywhere: _Frequencies, deadline: float | None, arrays: Segment | Joined | None = None):
+    def __init__(self, top, leaf, everywhere: _Frequencies, deadline: float | None,
+                 arrays: Segment | Joined | None = None):
         self.top, self.leaf, self.deadline = top, leaf, deadline
         self.model = top.weighting if isinstance(top.weighting, Ranking) else Ranking()
         self.context = top.context(weighting=self.model)
@@ -650,10 +654,10 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
     leaves = searcher.leaf_searchers()
     everywhere = _Frequencies(leaves)
     if len(leaves) > 1:  # one pass over the segments joined, Whoosh's matchers over the whole index
-        leaves = [(searcher, 0, joined(searcher))]
+        passes = [(searcher, 0, joined(searcher))]
     else:
-        leaves = [(leaf, offset, None) for leaf, offset in leaves]
-    for leaf, offset, arrays in leaves:
+        passes = [(leaf, offset, None) for leaf, offset in leaves]
+    for leaf, offset, arrays in passes:
         if deadline and time.monotonic() > deadline:
             cut = True
             break
