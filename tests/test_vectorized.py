@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -180,6 +183,39 @@ def test_joined_arrays_are_read_through_the_searcher_that_asks(split_index):
         for text in QUERIES:
             q = parse_query(text, ix.schema)
             assert_same(vectorized.search(second, q, None), whoosh_ranking(second, q))
+
+
+def test_threads_searching_at_once_share_the_joined_arrays_safely(split_index, monkeypatch):
+    """A server's threads search at the same time, each with searchers of its own that it
+    opens and closes, over the same joined arrays (a term's postings read at first use,
+    by whichever thread asks first)."""
+    ix = search.open_index(split_index)
+    with ix.searcher(weighting=Ranking()) as searcher:
+        expected = {text: vectorized.search(searcher, parse_query(text, ix.schema), None).top for text in QUERIES}
+    monkeypatch.setattr(vectorized, "_SHARED", weakref.WeakValueDictionary())  # nothing joined or read yet
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns often
+    failures = []
+
+    def client(n: int) -> None:
+        try:
+            for turn in range(3):
+                with ix.searcher(weighting=Ranking()) as searcher:
+                    for text in QUERIES[n + turn :] + QUERIES[: n + turn]:
+                        found = vectorized.search(searcher, parse_query(text, ix.schema), None).top
+                        assert found == expected[text], text
+        except Exception as error:  # noqa: BLE001 - reported below, with the thread's query
+            failures.append(error)
+
+    try:
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failures, failures[0]
 
 
 def test_a_segment_keeps_a_bounded_number_of_postings(corpus_index, monkeypatch):
