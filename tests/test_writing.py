@@ -40,13 +40,13 @@ def finished(writer, folder: Path) -> dict:
     for (field, text), info in reader._terms.items():
         statistics = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
                       info.min_id(), info.max_id())
-        found[field, text] = statistics, list(_blocks(reader._terms._postfile, info))
+        found[field, text] = statistics, [block[1:] for block in _blocks(reader._terms._postfile, info)]
     reader.close()
     return found
 
 
 def _blocks(postfile, info) -> Iterator[tuple]:
-    """A term's blocks: each one's info (but for its compression) and its data, unpickled."""
+    """A term's blocks: each one's compression, its other info, and its data unpickled."""
     offset, length = info.extent()
     raw = postfile.get(offset, length[0] if isinstance(length, tuple) else length)
     assert raw[:4] == WHOOSH3_HEADER_MAGIC
@@ -56,7 +56,8 @@ def _blocks(postfile, info) -> Iterator[tuple]:
         block = BytesIO(stream.read(abs(size)))
         count, last, heaviest, compression, shortest, longest = pickle.load(block)
         data = block.read()
-        yield (count, last, heaviest, shortest, longest), pickle.loads(zlib.decompress(data) if compression else data)
+        data = pickle.loads(zlib.decompress(data) if compression else data)
+        yield compression, (count, last, heaviest, shortest, longest), data
         if size < 0:
             break
 
@@ -93,21 +94,12 @@ def test_short_blocks_are_stored_uncompressed_and_the_postings_file_is_smaller(t
         segment = writer._finalize_segment()
         sizes[writer_class] = next(folder.glob(f"*{segment.segment_id()}.pst")).stat().st_size
         reader = SegmentReader(writer.storage, writer.schema, segment)
-        compressed[writer_class] = {_compressions(reader._terms._postfile, info) for _, info in reader._terms.items()}
+        compressed[writer_class] = {tuple(block[0] for block in _blocks(reader._terms._postfile, info))
+                                    for _, info in reader._terms.items()}
         reader.close()
     assert compressed[SegmentWriter] == {(3,)}
     assert {(0,), (3,)} <= compressed[QuickSegmentWriter]
     assert sizes[QuickSegmentWriter] < sizes[SegmentWriter]
-
-
-def _compressions(postfile, info) -> tuple[int, ...]:
-    offset, length = info.extent()
-    stream = BytesIO(postfile.get(offset, length[0] if isinstance(length, tuple) else length)[4:])
-    found = []
-    while size := stream.read(4):
-        block = BytesIO(stream.read(abs(struct.unpack("<i", size)[0])))
-        found.append(pickle.load(block)[3])
-    return tuple(found)
 
 
 def test_postings_of_several_blocks_are_written_as_whoosh_writes_them(tmp_path):
