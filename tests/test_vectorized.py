@@ -47,8 +47,8 @@ def split_index(tmp_path_factory) -> Path:
 def any_index(request, corpus_index, split_index) -> Path:
     """The sample corpus in one segment, then in three (scored as one, joined)."""
     folder = corpus_index if request.param == "one segment" else split_index
-    segments = len(search.open_index(folder).searcher().reader().leaf_readers())
-    assert segments == (1 if request.param == "one segment" else 3)
+    with search.open_index(folder).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == (1 if request.param == "one segment" else 3)
     return folder
 
 
