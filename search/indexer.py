@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ from search.writing import QuickSegmentWriter
 META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
+UNPACKED = ".unpacked"  # in the index folder: large gzipped inputs unpacked, to be read in parts
 MONTHS = "january february march april may june july august september october november december".split()
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
@@ -155,19 +158,19 @@ def reindex(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"No such file or folder: {', '.join(missing)}")
-    with ReindexLock(index_dir):
+    with ReindexLock(index_dir), _unpacking_folder(index_dir) as unpacked:
         ix = _writable_index(index_dir)
-        run = _Reindex(ix, {} if full else indexed_files(ix, index_dir), full, progress)
+        run = _Reindex(ix, {} if full else indexed_files(ix, index_dir), full, progress, unpacked)
         files = list(find_files(paths, skip=index_dir))
         run.report.files = len(files)
         jobs = _jobs(run.skip_unchanged(files), now, csv_columns)
         workers = workers or os.cpu_count() or 1
         if workers < 2 or len(jobs) < PARALLEL_FROM:  # a daily update: no process start-up
-            run.write(map(_read_one, jobs))
+            run.write(_dropping_copies(jobs, map(_read_one, jobs)))
         else:
             run.open_writer()  # locked before the workers start writing
             with SegmentWorkers(index_dir, workers, _read_one, WRITER_MB // workers) as crew:
-                run.write(crew.run(jobs), crew)
+                run.write(_dropping_copies(jobs, crew.run(jobs)), crew)
         run.report.seconds = time.perf_counter() - started
         _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records}, compact=True)
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
@@ -211,14 +214,38 @@ def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
     return (found.st_size, found.st_mtime_ns) if found.st_mtime_ns < settled_before else None
 
 
-def _fingerprint(path: Path) -> tuple[str, list[Part]]:
+@contextmanager
+def _unpacking_folder(index_dir: Path) -> Iterator[Path]:
+    """The folder where large gzipped inputs are unpacked for the run (emptied first: a
+    killed run leaves it behind), removed after."""
+    folder = index_dir / UNPACKED
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _dropping_copies(jobs: list[tuple], results: Iterable[tuple]) -> Iterator[tuple]:
+    """The jobs' results, each unpacked copy deleted once the last part of its file is read:
+    results come in the order of the jobs, so the file's other parts are read by then."""
+    for job, result in zip(jobs, results):
+        yield result
+        part, last = job[5], job[6]
+        if last and part is not None and part.data:
+            Path(part.data).unlink(missing_ok=True)
+
+
+def _fingerprint(path: Path, unpack_into: Path) -> tuple[str, list[Part]]:
     """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
-    pipe would block the read) and, for a large JSON Lines or CSV file, its parts, from one read."""
+    pipe would block the read) and, for a large JSON Lines or CSV file (gzipped or not), its
+    parts, from one read."""
     digest = hashlib.sha1()
     try:
         if not S_ISREG(path.stat().st_mode):
             return "", []
-        parts = file_parts(path, digest)
+        parts = file_parts(path, digest, unpack_into)
     except OSError:
         return "", []
     return digest.hexdigest()[:20], parts
@@ -244,8 +271,8 @@ def _jobs(changed: list[tuple[Path, str, str, list]], now, csv_columns) -> list[
 class _Reindex:
     """One reindex: what the index held, what this run has seen, and the writer it feeds."""
 
-    def __init__(self, ix, known: dict[str, IndexedFile], full: bool, progress):
-        self.ix, self.known, self.full, self.progress = ix, known, full, progress
+    def __init__(self, ix, known: dict[str, IndexedFile], full: bool, progress, unpacked: Path):
+        self.ix, self.known, self.full, self.progress, self.unpacked = ix, known, full, progress, unpacked
         self.report = ReindexReport()
         self.records: dict[str, dict] = {}  # file key -> fingerprint, rejections and articles, for files.json
         self.seen_ids: set[str] = set()
@@ -278,7 +305,7 @@ class _Reindex:
             if old is not None and old.file_hash and stat is not None and stat == old.stat:  # "": it was unreadable
                 file_hash, parts = old.file_hash, None
             else:
-                file_hash, parts = _fingerprint(path)  # the parts cut from the bytes fingerprinted
+                file_hash, parts = _fingerprint(path, self.unpacked)  # the parts cut from the bytes fingerprinted
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash, parts))
             elif old.duplicates:
@@ -289,7 +316,7 @@ class _Reindex:
         freed = {h for key in gone for h in self.known[key].articles.values()}
         for path, key, file_hash, old in holding:
             if freed & set(old.duplicates):
-                changed.append((path, key, file_hash, _fingerprint(path)[1]))
+                changed.append((path, key, file_hash, _fingerprint(path, self.unpacked)[1]))
             else:
                 self._unchanged(path, key, file_hash, old)
         return changed

@@ -109,6 +109,60 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
         assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
 
 
+def read_in_parts(path, parts):
+    return [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+
+
+@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+def test_a_large_gzipped_jsonl_file_is_cut_in_parts_of_a_copy_unpacked_as_it_is_read(tmp_path, monkeypatch, chunk):
+    path = tmp_path / "dump.jsonl.gz"
+    data = b"\r\n".join(jsonl_lines(40)) + b"\r\n"
+    path.write_bytes(gzip.compress(data[:1000]) + gzip.compress(data[1000:]))  # two members, as `cat a.gz b.gz` makes
+    whole = read(path)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    digest = hashlib.sha1()
+    parts = search.ingest.file_parts(path, digest, unpack_into=unpacked)
+    assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
+    (copy,) = unpacked.iterdir()
+    assert copy.read_bytes() == data and {p.data for p in parts} == {str(copy)}
+    assert len(parts) > 5 and parts[0].start == 0 and parts[-1].end == len(data)
+    read_parts = read_in_parts(path, parts)
+    assert [a for o in read_parts for a in o.articles] == list(whole.articles) and len(whole.articles) == 38
+    assert [p for o in read_parts for p in o.problems] == list(whole.problems)
+    assert search.ingest.file_parts(path) == []  # without a folder to unpack into, it is read whole
+
+
+def test_a_large_gzipped_csv_file_is_cut_in_parts_too(tmp_path, monkeypatch):
+    path = tmp_path / "dump.csv.gz"
+    path.write_bytes(gzip.compress(csv_rows(60).encode("utf-8")))
+    whole = read(path)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    parts = search.ingest.file_parts(path, unpack_into=tmp_path)
+    assert len(parts) > 5 and {p.kind for p in parts} == {"csv"}
+    assert [a for o in read_in_parts(path, parts) for a in o.articles] == list(whole.articles)
+
+
+def test_a_gzip_that_is_not_as_expected_is_read_whole_and_leaves_no_copy(tmp_path, monkeypatch):
+    """Truncated, corrupt, too large once unpacked, or not JSON Lines inside: no parts, and
+    reading the whole file says what is wrong."""
+    packed = gzip.compress(b"\n".join(jsonl_lines(40)) + b"\n")
+    files = {"truncated.jsonl.gz": packed[:-30], "corrupt.jsonl.gz": packed[:40] + b"\xff" * 8 + packed[48:],
+             "big.jsonl.gz": packed, "list.json.gz": gzip.compress(json.dumps([{"title": "t", "body": "b" * 50}] * 40).encode())}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    monkeypatch.setattr(search.ingest, "MAX_BYTES", len(packed) * 2)  # "big" unpacks to more
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    for name in files:
+        assert search.ingest.file_parts(tmp_path / name, hashlib.sha1(), unpack_into=unpacked) == [], name
+    assert list(unpacked.iterdir()) == []
+    assert "truncated gzip" in read(tmp_path / "truncated.jsonl.gz").problems[0]
+
+
 def csv_rows(count: int) -> str:
     rows = ["Headline,Text,Date"]
     for n in range(count):

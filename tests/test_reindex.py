@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import signal
@@ -305,6 +306,37 @@ def test_a_large_jsonl_file_in_parts_is_indexed_as_a_whole(folder, tmp_path, mon
     assert search.search(index_dir, '"Dump story 7"').total == 1
     with search.open_index(index_dir).searcher() as searcher:
         assert searcher.doc_count() == 145
+
+
+def test_large_gzipped_dumps_are_read_in_parts_each_unpacked_copy_deleted_once_read(folder, tmp_path, monkeypatch):
+    """Each dump is unpacked into the index folder as it is fingerprinted and read in parts
+    by the workers; a dump's copy goes once its last part is read, the folder at the end."""
+    for name in ("a", "b"):
+        path = write_dump(folder, 150)
+        path.with_name(f"{name}.jsonl.gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+    whole = search.reindex([folder], tmp_path / "whole")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    index_dir = tmp_path / "parts"
+    unpacked = index_dir / search.indexer.UNPACKED
+    copies = []
+    in_parts = search.reindex([folder], index_dir, workers=2, progress=lambda *_: copies.append(len(list(unpacked.iterdir()))))
+    assert copies[0] == 2 and 1 in copies and copies == sorted(copies, reverse=True) and not unpacked.exists()
+    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155, "duplicates": 150}  # b repeats a
+    assert ids(index_dir) == ids(tmp_path / "whole")
+    write_dump(folder, 140, changed=3)
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress((folder / "dump.jsonl").read_bytes()))
+    (folder / "dump.jsonl").unlink()
+    again = search.reindex([folder], index_dir, workers=2)
+    assert counts(again)["updated"] == 1 and search.search(index_dir, "correction").total == 1
+
+
+def test_a_reindex_empties_the_unpacking_folder_a_killed_run_left(folder, tmp_path):
+    index_dir = tmp_path / "index"
+    (index_dir / search.indexer.UNPACKED).mkdir(parents=True)
+    (index_dir / search.indexer.UNPACKED / "tmp123.jsonl").write_text("{}\n")
+    search.reindex([folder], index_dir)
+    assert not (index_dir / search.indexer.UNPACKED).exists()
 
 
 def write_csv_dump(folder: Path, count: int, changed: int | None = None) -> Path:

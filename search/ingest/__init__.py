@@ -10,9 +10,12 @@ import hashlib
 import importlib
 import os
 import stat
+import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 
 from search.extract import find_dates, find_people, link_across
@@ -46,6 +49,7 @@ def _read(kind: str, data: bytes, source: Source, **options):
 
 PART_BYTES = 512 * 1024  # a JSON Lines or CSV file larger than this is read in parts of about this size
 CHUNK_BYTES = 1024 * 1024  # files are fingerprinted and cut into parts a piece of this size at a time
+GZIP_MAGIC = b"\x1f\x8b"
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
@@ -73,12 +77,14 @@ class Source:
 @dataclass(frozen=True, slots=True)
 class Part:
     """Whole lines of a JSON Lines file, or whole rows of a CSV file (`kind`): bytes
-    [start, end), the first of them line or row `first_line` of the file."""
+    [start, end), the first of them line or row `first_line` of the file; of the file's
+    unpacked copy at `data` when it is gzipped."""
 
     start: int
     end: int
     first_line: int
     kind: str = "jsonl"
+    data: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +151,7 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def file_parts(path: Path, digest=None) -> list[Part]:
+def file_parts(path: Path, digest=None, unpack_into: Path | None = None) -> list[Part]:
     """A large JSON Lines or CSV file cut into parts of about PART_BYTES at line (or row)
     ends, so that worker processes share its work and none holds all of it; [] for any
     other file.
@@ -153,40 +159,107 @@ def file_parts(path: Path, digest=None) -> list[Part]:
     The file is read a piece at a time, never whole: a reindex fingerprints every file it
     has not seen, and dumps of hundreds of MB are common. With `digest` (a hashlib object)
     every byte read is also hashed, so the parts are cut from the bytes fingerprinted.
-    Raises OSError when the file cannot be read.
+    A gzipped file is cut too when `unpack_into` (a folder) is given: a gzip cannot be
+    entered midway, so it is unpacked there as it is read, and its parts are parts of that
+    copy (`Part.data`). Raises OSError when the file cannot be read.
     """
     with path.open("rb") as file:
-        chunk = file.read(CHUNK_BYTES)
         info = os.fstat(file.fileno())
-        cutter = _cutter(path, info, chunk)
-        parts, pending, start, number, size = [], b"", 0, 1, 0
-        while chunk:
-            size += len(chunk)
-            if digest is not None:
-                digest.update(chunk)
-            if cutter is not None:
-                pending += chunk
-                while (cut := cutter.cut(pending)) is not None:
-                    end, counted = cut
-                    parts.append(Part(start, start + end, number, cutter.kind))
-                    start, pending, number = start + end, pending[end:], number + counted
-                if cutter.stopped:  # a row it cannot judge: the rest is one part
-                    cutter, pending = None, b""
-            elif digest is None:
-                size = info.st_size  # nothing more to cut or hash
-                break
-            chunk = file.read(CHUNK_BYTES)
-        if parts and start < size:
-            parts.append(Part(start, size, number, parts[0].kind))
+        chunks = _chunks(file, digest)
+        head = next(chunks, b"")
+        if not stat.S_ISREG(info.st_mode):
+            parts = []
+        elif head.startswith(GZIP_MAGIC):
+            parts = _unpacked_parts(path, chain([head], chunks), unpack_into) if unpack_into else []
+        elif PART_BYTES < info.st_size <= MAX_BYTES and (cutter := _cutter(path, head)):
+            parts = _cut(chain([head], chunks), cutter)
+        else:
+            parts = []
+        if digest is not None:
+            for _ in chunks:  # read through: every byte is fingerprinted
+                pass
     return parts if len(parts) > 1 else []
 
 
-def _cutter(path: Path, info: os.stat_result, head: bytes):
-    """How to cut the file: a _LineCutter, a _RowCutter, or None for a file read whole
-    (small, of another format, or in UTF-16 or gzip, which cannot be cut at a byte)."""
-    if not stat.S_ISREG(info.st_mode) or not PART_BYTES < info.st_size <= MAX_BYTES:
-        return None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"\x1f\x8b")):
+def _chunks(file, digest) -> Iterator[bytes]:
+    while chunk := file.read(CHUNK_BYTES):
+        if digest is not None:
+            digest.update(chunk)
+        yield chunk
+
+
+def _cut(chunks: Iterable[bytes], cutter) -> list[Part]:
+    """The parts of the content the chunks make, cut where the cutter says."""
+    parts, pending, start, number, size = [], b"", 0, 1, 0
+    for chunk in chunks:
+        size += len(chunk)
+        if cutter is None:
+            continue
+        pending += chunk
+        while (cut := cutter.cut(pending)) is not None:
+            end, counted = cut
+            parts.append(Part(start, start + end, number, cutter.kind))
+            start, pending, number = start + end, pending[end:], number + counted
+        if cutter.stopped:  # a row it cannot judge: the rest is one part
+            cutter, pending = None, b""
+    if parts and start < size:
+        parts.append(Part(start, size, number, parts[0].kind))
+    return parts
+
+
+def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[Part]:
+    """The parts of a gzipped JSON Lines or CSV file, cut from a copy unpacked into folder
+    as the chunks are read. Anything unusual (a corrupt or truncated gzip, more than
+    MAX_BYTES inside) gives [], and the file is read whole, which says what was wrong."""
+    inner = Path(path.name[:-3] if path.name.lower().endswith(".gz") else path.name)
+    handle, copy = tempfile.mkstemp(suffix=inner.suffix, dir=folder)
+    parts = []
+    try:
+        with open(handle, "wb") as out:
+            inflated = _inflate(chunks)
+            head = next(inflated, b"")
+            if cutter := _cutter(inner, head):
+                parts = _cut(map(_written_to(out), chain([head], inflated)), cutter)
+    except zlib.error:
+        parts = []
+    finally:
+        if len(parts) < 2:  # no copy is left behind, whatever happened
+            os.unlink(copy)
+    return [replace(part, data=copy) for part in parts] if len(parts) > 1 else []
+
+
+def _written_to(out) -> Callable[[bytes], bytes]:
+    def written(data: bytes) -> bytes:
+        out.write(data)
+        return data
+    return written
+
+
+def _inflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The bytes inside a gzip's chunks, member after member, as content.unpack reads them
+    (bytes after the last member are left out); zlib.error when the gzip is corrupt or
+    truncated, or holds more than MAX_BYTES."""
+    unzip, fed, size, done = zlib.decompressobj(wbits=31), False, 0, False
+    for chunk in chunks:
+        while chunk and not done:
+            data = unzip.decompress(chunk)
+            fed, size = True, size + len(data)
+            if size > MAX_BYTES:
+                raise zlib.error("too large")
+            if data:
+                yield data
+            if not unzip.eof:
+                break
+            chunk, unzip, fed = unzip.unused_data, zlib.decompressobj(wbits=31), False  # another member may follow
+            done = len(chunk) >= 2 and not chunk.startswith(GZIP_MAGIC)
+    if fed and not unzip.eof:
+        raise zlib.error("truncated")
+
+
+def _cutter(path: Path, head: bytes):
+    """How to cut content starting with head: a _LineCutter, a _RowCutter, or None for
+    content read whole (of another format, or in UTF-16, which cannot be cut at a byte)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", GZIP_MAGIC)):
         return None
     try:
         kind = sniff(head, path.suffix)
@@ -247,7 +320,7 @@ def read_part(path: Path, key: str, part: Part, now: datetime | None = None,
     is not a rejection: the file is, when none of its parts has any."""
     try:
         mtime = datetime.fromtimestamp(path.stat().st_mtime)
-        with path.open("rb") as file:
+        with open(part.data or path, "rb") as file:
             options = _part_options(file, part)
             file.seek(part.start)
             data = file.read(part.end - part.start)
