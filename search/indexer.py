@@ -239,7 +239,7 @@ def _dropping_copies(jobs: list[tuple], results: Iterable[tuple]) -> Iterator[tu
 
 def _fingerprint(path: Path, unpack_into: Path) -> tuple[str, list[Part]]:
     """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
-    pipe would block the read) and, for a large JSON Lines or CSV file (gzipped or not), its
+    pipe would block the read) and, for a large file that can be cut (gzipped or not), its
     parts, from one read."""
     digest = hashlib.sha1()
     try:
@@ -252,7 +252,7 @@ def _fingerprint(path: Path, unpack_into: Path) -> tuple[str, list[Part]]:
 
 
 def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
-    """Reads one file, or one part of a large JSON Lines or CSV file, into its articles' documents."""
+    """Reads one file, or one part of a large one, into its articles' documents."""
     path, key, file_hash, now, csv_columns, part, last = job
     outcome = (read_file(path, key, now, csv_columns=csv_columns) if part is None
                else read_part(path, key, part, now, csv_columns=csv_columns))
@@ -260,7 +260,7 @@ def _read_one(job: tuple) -> tuple[str, str, FileOutcome, list[dict], bool]:
 
 
 def _jobs(changed: list[tuple[Path, str, str, list]], now, csv_columns) -> list[tuple]:
-    """A job per changed file, or per part of a large JSON Lines file (the last part says so)."""
+    """A job per changed file, or per part of a large one (the last part says so)."""
     jobs = []
     for path, key, file_hash, parts in changed:
         parts = parts or [None]

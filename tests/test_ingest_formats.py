@@ -99,7 +99,7 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
     data = b"\n".join(jsonl_lines(40)) + b"\n"
     (tmp_path / "small.jsonl").write_bytes(data[:200])
-    (tmp_path / "list.json").write_text(json.dumps([{"title": "t", "body": "b" * 50}] * 40))
+    (tmp_path / "object.json").write_text(json.dumps({"articles": [{"title": "t", "body": "b" * 50}] * 40}))
     (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(data))
     (tmp_path / "wide.jsonl").write_bytes(data.decode().encode("utf-16"))
     assert [search.ingest.file_parts(p) for p in sorted(tmp_path.iterdir())] == [[], [], [], []]
@@ -107,6 +107,43 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
         digest = hashlib.sha1()
         search.ingest.file_parts(path, digest)
         assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
+
+
+def json_items(count: int) -> list:
+    """Articles whose text holds what could fool a cutter: brackets, braces, commas and
+    quotes in strings, escapes, nested lists and objects; and an item that is no object."""
+    items = [{"title": f"Story {n} [draft], {{v{n}}}", "body": f'She said "wait, [no]" \\ {n} }} ] é ' * 4,
+              "tags": ["a", ["b", "c"], {"d": ",]"}]} for n in range(50)]
+    items[10] = "not an object"
+    return items
+
+
+@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+def test_a_large_json_array_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
+    path = tmp_path / "list.json"
+    path.write_bytes(b"\xef\xbb\xbf \n" + json.dumps(json_items(50), indent=1, ensure_ascii=False).encode() + b"\n")
+    whole = read(path)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
+    parts = search.ingest.file_parts(path)
+    assert len(parts) > 10 and {p.kind for p in parts} == {"json-items"} and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(parts, parts[1:])) and parts[0].start == 0
+    read_parts = read_in_parts(path, parts)
+    assert [a for o in read_parts for a in o.articles] == list(whole.articles) and len(whole.articles) == 49
+    assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["item 11: expected an object, found string"]
+
+
+def test_a_malformed_item_of_a_large_json_array_costs_its_part_not_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "list.json"
+    text = json.dumps(json_items(50))
+    path.write_text(text.replace('"Story 30 ', '"Story 30 \\q', 1))  # an escape JSON does not have
+    assert read(path).rejected
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    read_parts = read_in_parts(path, search.ingest.file_parts(path))
+    problems = [p for o in read_parts for p in o.problems]
+    assert len(problems) == 2 and problems[1].startswith("malformed JSON in the part of the array from item ")
+    titles = [a.title for o in read_parts for a in o.articles]
+    assert 40 <= len(titles) < 49 and "Story 30 [draft], {v30}" not in titles and "Story 49 [draft], {v49}" in titles
 
 
 def read_in_parts(path, parts):
@@ -146,11 +183,11 @@ def test_a_large_gzipped_csv_file_is_cut_in_parts_too(tmp_path, monkeypatch):
 
 
 def test_a_gzip_that_is_not_as_expected_is_read_whole_and_leaves_no_copy(tmp_path, monkeypatch):
-    """Truncated, corrupt, too large once unpacked, or not JSON Lines inside: no parts, and
+    """Truncated, corrupt, too large once unpacked, or plain text inside: no parts, and
     reading the whole file says what is wrong."""
     packed = gzip.compress(b"\n".join(jsonl_lines(40)) + b"\n")
     files = {"truncated.jsonl.gz": packed[:-30], "corrupt.jsonl.gz": packed[:40] + b"\xff" * 8 + packed[48:],
-             "big.jsonl.gz": packed, "list.json.gz": gzip.compress(json.dumps([{"title": "t", "body": "b" * 50}] * 40).encode())}
+             "big.jsonl.gz": packed, "notes.txt.gz": gzip.compress(b"Harbour notes\n" + b"The ferry ran late. " * 20)}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)

@@ -331,6 +331,19 @@ def test_large_gzipped_dumps_are_read_in_parts_each_unpacked_copy_deleted_once_r
     assert counts(again)["updated"] == 1 and search.search(index_dir, "correction").total == 1
 
 
+def test_a_large_json_array_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
+    items = [json.loads(line) for line in write_dump(folder, 150).read_text().splitlines()]
+    (folder / "dump.jsonl").unlink()
+    (folder / "dump.json").write_text(json.dumps(items + items[5:6], indent=1))  # item 151 repeats item 6
+    whole = search.reindex([folder], tmp_path / "whole")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    assert len(search.ingest.file_parts(folder / "dump.json")) >= search.indexer.PARALLEL_FROM  # workers start
+    index_dir = tmp_path / "parts"
+    in_parts = search.reindex([folder], index_dir, workers=2)
+    assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155, "duplicates": 1}
+    assert ids(index_dir) == ids(tmp_path / "whole")
+
+
 def test_a_reindex_empties_the_unpacking_folder_a_killed_run_left(folder, tmp_path):
     index_dir = tmp_path / "index"
     (index_dir / search.indexer.UNPACKED).mkdir(parents=True)

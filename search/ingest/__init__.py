@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 import stat
 import tempfile
 import zlib
@@ -34,6 +35,7 @@ READERS = {
     "text": ("textfile", "read", True),
     "json": ("jsonfile", "read_json", True),
     "jsonl": ("jsonfile", "read_jsonl", True),
+    "json-items": ("jsonfile", "read_json_items", True),  # a part of a large JSON array
     "csv": ("csvfile", "read", True),
     "reuters": ("reuters", "read", True),
     "html": ("htmlpage", "read", False),
@@ -47,9 +49,10 @@ def _read(kind: str, data: bytes, source: Source, **options):
     read = getattr(importlib.import_module(f"search.ingest.{module}"), function)
     return read(decode(data), source, **options) if takes_text else read(data, source, **options)
 
-PART_BYTES = 512 * 1024  # a JSON Lines or CSV file larger than this is read in parts of about this size
+PART_BYTES = 512 * 1024  # a JSON Lines, CSV or JSON list file larger than this is read in parts of about this size
 CHUNK_BYTES = 1024 * 1024  # files are fingerprinted and cut into parts a piece of this size at a time
 GZIP_MAGIC = b"\x1f\x8b"
+_ARRAY_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*\[")  # a JSON file holding a list of articles
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
 NOT_ARTICLES = {"README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "CHANGELOG", "NOTICE", "MANIFEST"}
@@ -76,9 +79,9 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """Whole lines of a JSON Lines file, or whole rows of a CSV file (`kind`): bytes
-    [start, end), the first of them line or row `first_line` of the file; of the file's
-    unpacked copy at `data` when it is gzipped."""
+    """Whole lines of a JSON Lines file, whole rows of a CSV file, or whole items of a JSON
+    list (`kind`): bytes [start, end), the first of them line, row or item `first_line` of
+    the file; of the file's unpacked copy at `data` when it is gzipped."""
 
     start: int
     end: int
@@ -152,9 +155,9 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
 
 
 def file_parts(path: Path, digest=None, unpack_into: Path | None = None) -> list[Part]:
-    """A large JSON Lines or CSV file cut into parts of about PART_BYTES at line (or row)
-    ends, so that worker processes share its work and none holds all of it; [] for any
-    other file.
+    """A large JSON Lines, CSV or JSON list file cut into parts of about PART_BYTES at line,
+    row or item ends, so that worker processes share its work and none holds all of it; []
+    for any other file.
 
     The file is read a piece at a time, never whole: a reindex fingerprints every file it
     has not seen, and dumps of hundreds of MB are common. With `digest` (a hashlib object)
@@ -208,7 +211,7 @@ def _cut(chunks: Iterable[bytes], cutter) -> list[Part]:
 
 
 def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[Part]:
-    """The parts of a gzipped JSON Lines or CSV file, cut from a copy unpacked into folder
+    """The parts of a gzipped file that can be cut, cut from a copy unpacked into folder
     as the chunks are read. Anything unusual (a corrupt or truncated gzip, more than
     MAX_BYTES inside) gives [], and the file is read whole, which says what was wrong."""
     inner = Path(path.name[:-3] if path.name.lower().endswith(".gz") else path.name)
@@ -269,6 +272,8 @@ def _cutter(path: Path, head: bytes):
         from search.ingest import csvfile
 
         return _RowCutter(csvfile.delimiter_of(path, head.decode("latin-1")), csvfile.record_count)
+    if kind == "json" and _ARRAY_START.match(head):
+        return _ArrayCutter()
     return _LineCutter() if kind == "jsonl" else None
 
 
@@ -281,6 +286,40 @@ class _LineCutter:
         """(end, lines) of the first part in data, or None until more data comes."""
         at = data.find(b"\n", PART_BYTES - 1)
         return None if at < 0 else (at + 1, _line_ends(data, at + 1))
+
+
+class _ArrayCutter:
+    """Cuts a JSON array after the first of its top-level commas past PART_BYTES: a part
+    holds whole items, counted so that they are numbered as in the whole array. Strings
+    are stepped over whole (a bracket or comma in one is text); a string not closed yet
+    waits for more data."""
+
+    kind, stopped = "json-items", False
+    TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{},]')
+    QUOTE, COMMA, OPENING = ord('"'), ord(","), frozenset(b"[{")
+
+    def __init__(self):
+        self.depth, self.scanned, self.items = 0, 0, 0
+
+    def cut(self, data: bytes) -> tuple[int, int] | None:
+        """(end, items) of the first part in data, or None until more data comes."""
+        for token in self.TOKENS.finditer(data, self.scanned):
+            start, end = token.span()
+            mark = data[start]
+            if mark == self.QUOTE:
+                if end - start == 1:  # not closed in data
+                    self.scanned = start
+                    return None
+            elif mark == self.COMMA:
+                if self.depth == 1:
+                    self.items += 1
+                    if end >= PART_BYTES:
+                        items, self.scanned, self.items = self.items, 0, 0
+                        return end, items
+            else:
+                self.depth += 1 if mark in self.OPENING else -1
+        self.scanned = len(data)
+        return None
 
 
 class _RowCutter:
@@ -315,9 +354,9 @@ def _line_ends(data: bytes, end: int) -> int:
 
 def read_part(path: Path, key: str, part: Part, now: datetime | None = None,
               csv_columns: tuple[str, ...] | None = None) -> FileOutcome:
-    """One part of a JSON Lines or CSV file (see file_parts), read as read_file reads a
-    whole file: article ids and line or row numbers are the same. A part without articles
-    is not a rejection: the file is, when none of its parts has any."""
+    """One part of a file (see file_parts), read as read_file reads the whole file: article
+    ids and line, row or item numbers are the same. A part without articles is not a
+    rejection: the file is, when none of its parts has any."""
     try:
         mtime = datetime.fromtimestamp(path.stat().st_mtime)
         with open(part.data or path, "rb") as file:
@@ -334,6 +373,8 @@ def _part_options(file, part: Part) -> dict:
     """What a part's reader needs to read it as in the whole file: the number of its first
     line, and for CSV the file's first characters, which say what its columns are and how
     they are escaped."""
+    if part.kind == "json-items":
+        return {"first_item": part.first_line}
     if part.kind != "csv":
         return {"first_line": part.first_line}
     from search.ingest.csvfile import JUDGED_CHARS

@@ -24,6 +24,22 @@ def read_json(text: str, source) -> tuple[list[Article], list[str]]:
     return _articles(enumerate(_items(data), start=1), source, "item")
 
 
+def read_json_items(text: str, source, first_item: int) -> tuple[list[Article], list[str]]:
+    """Items of a large JSON array, from item `first_item`: a part of the file, cut after a
+    top-level comma (or the array's first or last part). Numbered as in the whole array;
+    items that are not well-formed JSON cost their part, not the file."""
+    inner = text.strip()
+    inner = inner[1:] if first_item == 1 else inner  # the array's "["
+    inner = inner[:-1] if inner.endswith((",", "]")) else inner  # the comma after the last item, or the array's "]"
+    try:
+        data = json.loads(f"[{inner}]")
+    except json.JSONDecodeError as error:
+        return [], [f"malformed JSON in the part of the array from item {first_item}: {error.msg}"]
+    except RecursionError:
+        return [], [f"malformed JSON in the part of the array from item {first_item}: nested too deeply to read"]
+    return _articles(enumerate(data, start=first_item), source, "item")
+
+
 def read_jsonl(text: str, source, first_line: int = 1) -> tuple[list[Article], list[str]]:
     """One article object per line; a bad line is reported and the others still count.
     `first_line` numbers the lines of a part of a file as in the whole."""
