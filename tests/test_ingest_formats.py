@@ -76,19 +76,33 @@ def jsonl_lines(count: int) -> list[bytes]:
     return lines
 
 
-@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])  # the file is cut as it is read, a chunk at a time
-def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
-    path = tmp_path / "dump.jsonl"
-    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(jsonl_lines(40)) + b"\r\n")
+def read_in_parts(path, parts):
+    return [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+
+
+def whole_and_parts(path, monkeypatch, chunk: int, kind: str):
+    """The file read whole, then cut in parts of about 300 bytes, read `chunk` bytes at a
+    time, each part read alone; checks that the parts cover the file, fingerprinted whole."""
     whole = read(path)
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
     monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
     digest = hashlib.sha1()
     parts = search.ingest.file_parts(path, digest)
     assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
-    assert len(parts) > 5 and parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    assert len(parts) > 5 and {p.kind for p in parts} == {kind}
+    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
     assert all(a.end == b.start for a, b in zip(parts, parts[1:]))
-    read_parts = [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+    return whole, read_in_parts(path, parts)
+
+
+CHUNKS = [search.ingest.CHUNK_BYTES, 301, 7]  # a file is cut as it is read, a chunk at a time
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+def test_a_large_jsonl_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(jsonl_lines(40)) + b"\r\n")
+    whole, read_parts = whole_and_parts(path, monkeypatch, chunk, "jsonl")
     assert [a for o in read_parts for a in o.articles] == list(whole.articles)
     assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["malformed JSON at line 8: "
                                                                                     "Unterminated string starting at"]
@@ -118,17 +132,11 @@ def json_items(count: int) -> list:
     return items
 
 
-@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+@pytest.mark.parametrize("chunk", CHUNKS)
 def test_a_large_json_array_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
     path = tmp_path / "list.json"
     path.write_bytes(b"\xef\xbb\xbf \n" + json.dumps(json_items(50), indent=1, ensure_ascii=False).encode() + b"\n")
-    whole = read(path)
-    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
-    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
-    parts = search.ingest.file_parts(path)
-    assert len(parts) > 10 and {p.kind for p in parts} == {"json-items"} and parts[-1].end == path.stat().st_size
-    assert all(a.end == b.start for a, b in zip(parts, parts[1:])) and parts[0].start == 0
-    read_parts = read_in_parts(path, parts)
+    whole, read_parts = whole_and_parts(path, monkeypatch, chunk, "json-items")
     assert [a for o in read_parts for a in o.articles] == list(whole.articles) and len(whole.articles) == 49
     assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["item 11: expected an object, found string"]
 
@@ -146,11 +154,7 @@ def test_a_malformed_item_of_a_large_json_array_costs_its_part_not_the_file(tmp_
     assert 40 <= len(titles) < 49 and "Story 30 [draft], {v30}" not in titles and "Story 49 [draft], {v49}" in titles
 
 
-def read_in_parts(path, parts):
-    return [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
-
-
-@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+@pytest.mark.parametrize("chunk", CHUNKS)
 def test_a_large_gzipped_jsonl_file_is_cut_in_parts_of_a_copy_unpacked_as_it_is_read(tmp_path, monkeypatch, chunk):
     path = tmp_path / "dump.jsonl.gz"
     data = b"\r\n".join(jsonl_lines(40)) + b"\r\n"
@@ -210,17 +214,11 @@ def csv_rows(count: int) -> str:
     return "\r\n".join(rows) + "\r\n"
 
 
-@pytest.mark.parametrize("chunk", [search.ingest.CHUNK_BYTES, 301, 7])
+@pytest.mark.parametrize("chunk", CHUNKS)
 def test_a_large_csv_file_read_in_parts_gives_what_the_whole_file_gives(tmp_path, monkeypatch, chunk):
     path = tmp_path / "dump.csv"
     path.write_bytes(b"\xef\xbb\xbf" + csv_rows(60).encode("utf-8"))
-    whole = read(path)
-    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
-    monkeypatch.setattr(search.ingest, "CHUNK_BYTES", chunk)
-    parts = search.ingest.file_parts(path)
-    assert len(parts) > 5 and {p.kind for p in parts} == {"csv"} and parts[-1].end == path.stat().st_size
-    assert all(a.end == b.start for a, b in zip(parts, parts[1:])) and parts[0].start == 0
-    read_parts = [search.ingest.read_part(path, path.name, part, NOW) for part in parts]
+    whole, read_parts = whole_and_parts(path, monkeypatch, chunk, "csv")
     assert [a for o in read_parts for a in o.articles] == list(whole.articles) and len(whole.articles) == 58
     assert [p for o in read_parts for p in o.problems] == list(whole.problems) == ["CSV row 15: empty: no title or body"]
 
