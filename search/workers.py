@@ -9,6 +9,7 @@ jobs, which of the written articles to keep, and commits the segments together.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import queue
 import signal
@@ -24,6 +25,10 @@ from search.writing import QuickSegmentWriter
 PR_SET_PDEATHSIG = 1
 NICENESS = 10  # added to the workers' scheduling priority: below a server's processes
 POLL_SECONDS = 1.0  # how often a wait for results checks that the workers still live
+# A worker's garbage collections, rarer than Python's default (700, 10, 10): it keeps
+# hundreds of thousands of pooled postings lists, which every full collection walked, and
+# makes few reference cycles (about one an article). 7% of its time -> 2%.
+GC_THRESHOLDS = (10_000, 10, 10)
 
 
 class WorkerFailed(RuntimeError):
@@ -34,6 +39,7 @@ def _worker_setup() -> None:
     """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with
     it: a killed reindex must not leave a process holding the folder's lock. They run at a
     lower priority: a server on the same machine answers first, the reindex takes the rest."""
+    gc.set_threshold(*GC_THRESHOLDS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(NICENESS)
     try:
@@ -53,8 +59,12 @@ class SegmentWorkers:
                                           daemon=True) for _ in range(count)]
         self.segments: list = []
         self._finished = 0
-        for process in self.processes:
-            process.start()
+        gc.freeze()  # what the workers inherit stays out of their collections (and unwritten: shared)
+        try:
+            for process in self.processes:
+                process.start()
+        finally:
+            gc.unfreeze()
 
     def __enter__(self) -> SegmentWorkers:
         return self
