@@ -30,7 +30,7 @@ _LENGTH_OF = [None] + [byte_to_length(b) for b in range(1, 256)]  # a stored byt
 _TERM = itemgetter(0, 1)  # a pooled term's field name and text
 _FLOAT32 = lru_cache(maxsize=4096)(lambda weight: array("f", (weight,))[0])  # a weight as Whoosh's blocks keep it
 _LENGTH_BYTE = lru_cache(maxsize=65536)(length_to_byte)
-_TERM_INFO = Struct(W3TermInfo._struct.format + "qi")  # W3TermInfo.to_bytes(), postings not inlined: then offset and length
+_TERM_INFO = Struct(W3TermInfo._struct.format + "qi")  # W3TermInfo.to_bytes() of postings not inlined
 # Blocks pickled shorter than this are stored uncompressed (their header says so, and
 # Whoosh's reader reads them as they are): deflate makes them longer. Most blocks are.
 COMPRESSED_FROM = 80
@@ -218,7 +218,8 @@ class _TermsWriter:
                 if len(postings) == 3:  # in one article: most terms of a segment
                     add_term(key + term, self._postings_of_one(*postings, fixed_size, lengths))
                 else:
-                    add_term(key + term, self._postings(postings[0::3], postings[1::3], postings[2::3], fixed_size, lengths))
+                    docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+                    add_term(key + term, self._postings(docnums, weights, values, fixed_size, lengths))
 
     def _postings(self, docnums: list, weights: list, values: list, fixed_size, lengths) -> bytes:
         """Writes a term's blocks; returns its term info."""

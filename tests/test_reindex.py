@@ -320,7 +320,8 @@ def test_large_gzipped_dumps_are_read_in_parts_each_unpacked_copy_deleted_once_r
     index_dir = tmp_path / "parts"
     unpacked = index_dir / search.indexer.UNPACKED
     copies = []
-    in_parts = search.reindex([folder], index_dir, workers=2, progress=lambda *_: copies.append(len(list(unpacked.iterdir()))))
+    in_parts = search.reindex([folder], index_dir, workers=2,
+                              progress=lambda *_: copies.append(len(list(unpacked.iterdir()))))
     assert copies[0] == 2 and 1 in copies and copies == sorted(copies, reverse=True) and not unpacked.exists()
     assert counts(in_parts) == counts(whole) == {**counts(whole), "new": 155, "duplicates": 150}  # b repeats a
     assert ids(index_dir) == ids(tmp_path / "whole")
