@@ -5,7 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -121,6 +124,25 @@ def test_only_large_plain_jsonl_files_are_cut_in_parts(tmp_path, monkeypatch):
         digest = hashlib.sha1()
         search.ingest.file_parts(path, digest)
         assert digest.digest() == hashlib.sha1(path.read_bytes()).digest()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails as a full disk")
+def test_a_gzip_whose_copy_finds_the_disk_full_is_read_whole_and_still_fingerprinted(tmp_path, monkeypatch):
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n".join(jsonl_lines(40)) + b"\n"))
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    make_copy = tempfile.mkstemp
+
+    def copy_on_a_full_disk(**options):
+        handle, name = make_copy(**options)
+        os.close(handle)
+        return os.open("/dev/full", os.O_WRONLY), name
+    monkeypatch.setattr(tempfile, "mkstemp", copy_on_a_full_disk)
+    digest = hashlib.sha1()
+    assert search.ingest.file_parts(path, digest, unpack_into=unpacked) == []
+    assert digest.digest() == hashlib.sha1(path.read_bytes()).digest() and list(unpacked.iterdir()) == []
 
 
 def json_items(count: int) -> list:

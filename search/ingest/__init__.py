@@ -213,17 +213,21 @@ def _cut(chunks: Iterable[bytes], cutter) -> list[Part]:
 def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[Part]:
     """The parts of a gzipped file that can be cut, cut from a copy unpacked into folder
     as the chunks are read. Anything unusual (a corrupt or truncated gzip, more than
-    MAX_BYTES inside) gives [], and the file is read whole, which says what was wrong."""
+    MAX_BYTES inside, no room for the copy) gives [], and the file is read whole, which
+    says what was wrong."""
     inner = Path(path.name[:-3] if path.name.lower().endswith(".gz") else path.name)
-    handle, copy = tempfile.mkstemp(suffix=inner.suffix, dir=folder)
+    try:
+        handle, copy = tempfile.mkstemp(suffix=inner.suffix, dir=folder)
+    except OSError:
+        return []
     parts = []
     try:
-        with open(handle, "wb") as out:
+        with open(handle, "wb", buffering=0) as out:  # unbuffered: a full disk fails a write, not the close
             inflated = _inflate(chunks)
             head = next(inflated, b"")
             if cutter := _cutter(inner, head):
                 parts = _cut(map(_written_to(out), chain([head], inflated)), cutter)
-    except zlib.error:
+    except (zlib.error, _CopyFailed):
         parts = []
     finally:
         if len(parts) < 2:  # no copy is left behind, whatever happened
@@ -231,9 +235,19 @@ def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[P
     return [replace(part, data=copy) for part in parts] if len(parts) > 1 else []
 
 
+class _CopyFailed(Exception):
+    """An unpacked copy could not be written (a full disk): its file is read whole. Not an
+    OSError, which would say that the file itself could not be read."""
+
+
 def _written_to(out) -> Callable[[bytes], bytes]:
     def written(data: bytes) -> bytes:
-        out.write(data)
+        rest = memoryview(data)
+        try:
+            while rest:  # an unbuffered write may write less than asked
+                rest = rest[out.write(rest):]
+        except OSError as error:
+            raise _CopyFailed from error
         return data
     return written
 
