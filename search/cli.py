@@ -102,7 +102,9 @@ def _print_report(report, index_dir: Path) -> None:
 
 
 class Progress:
-    """A bar with rate and time left on a terminal; a log line every few seconds elsewhere."""
+    """A bar with rate and time left on a terminal; a log line every few seconds elsewhere.
+    It follows the bytes of the input files read (unchanged files count as read at once):
+    a large file read in parts moves it as its parts are read."""
 
     LOG_EVERY = 5.0
 
@@ -116,17 +118,18 @@ class Progress:
     def __call__(self, done: int, total: int) -> None:
         if self.quiet:
             return
+        now = time.monotonic()
+        rate = f"{done / 1e6 / max(now - self.started, 1e-9):.1f} MB/s"
         if not sys.stdout.isatty():
-            now = time.monotonic()
             if now - self.logged >= self.LOG_EVERY or done == total:
-                rate = done / max(now - self.started, 1e-9)
-                click.echo(f"  {done}/{total} files read ({rate:.0f} files/s)")
+                click.echo(f"  {done / 1e6:.1f}/{total / 1e6:.1f} MB read ({rate})")
                 self.logged = now
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Indexing", show_pos=True, show_eta=True)
+            self.bar = click.progressbar(length=total, label="Indexing", show_percent=True, show_eta=True,
+                                         item_show_func=lambda shown: shown)
             self.bar.__enter__()
-        self.bar.update(done - self.done)
+        self.bar.update(done - self.done, rate)
         self.done = done
 
     def __exit__(self, *exc):

@@ -166,11 +166,11 @@ def reindex(
         jobs = _jobs(run.skip_unchanged(files), now, csv_columns)
         workers = workers or os.cpu_count() or 1
         if workers < 2 or len(jobs) < PARALLEL_FROM:  # a daily update: no process start-up
-            run.write(_dropping_copies(jobs, map(_read_one, jobs)))
+            run.write(jobs, map(_read_one, jobs))
         else:
             run.open_writer()  # locked before the workers start writing
             with SegmentWorkers(index_dir, workers, _read_one, WRITER_MB // workers) as crew:
-                run.write(_dropping_copies(jobs, crew.run(jobs)), crew)
+                run.write(jobs, crew.run(jobs), crew)
         run.report.seconds = time.perf_counter() - started
         _write_json(index_dir / FILES_FILE, {"generation": ix.latest_generation(), "files": run.records}, compact=True)
         _write_json(index_dir / LOG_FILE, {"counts": run.report.counts(), "files": run.report.log})
@@ -204,14 +204,12 @@ def _indexed_file(record: dict, articles: dict[str, str]) -> IndexedFile:
     return IndexedFile(record["hash"], dict(articles), tuple(record["rejected"]), tuple(record.get("duplicates", ())), stat)
 
 
-def _settled_stat(path: Path, settled_before: int) -> tuple[int, int] | None:
-    """The file's size and mtime, if its mtime is before settled_before (else None: a
-    change in the same clock tick could leave them as they are)."""
+def _size_and_mtime(path: Path) -> tuple[int, int] | None:
     try:
         found = path.stat()
     except OSError:
         return None
-    return (found.st_size, found.st_mtime_ns) if found.st_mtime_ns < settled_before else None
+    return found.st_size, found.st_mtime_ns
 
 
 @contextmanager
@@ -225,16 +223,6 @@ def _unpacking_folder(index_dir: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _dropping_copies(jobs: list[tuple], results: Iterable[tuple]) -> Iterator[tuple]:
-    """The jobs' results, each unpacked copy deleted once the last part of its file is read:
-    results come in the order of the jobs, so the file's other parts are read by then."""
-    for job, result in zip(jobs, results):
-        yield result
-        part, last = job[5], job[6]
-        if last and part is not None and part.data:
-            Path(part.data).unlink(missing_ok=True)
 
 
 def _fingerprint(path: Path, unpack_into: Path) -> tuple[str, list[Part]]:
@@ -280,11 +268,25 @@ class _Reindex:
         self.in_work: dict[str, _FileInWork] = {}  # file key -> its parts read so far
         self.unwanted: dict[str, list[int]] = {}  # workers' segment id -> documents to delete
         self.stats: dict[str, tuple[int, int]] = {}  # file key -> settled size and mtime, looked at before reading
+        self.sizes: dict[str, int] = {}  # file key -> its size, for the progress in bytes read
+        self.cut_sizes: dict[str, int] = {}  # file key -> the size of what its parts cut (unpacked, if gzipped)
+        self.bytes_read = self.bytes_in_all = 0
         self.writer = None
 
     def _tick(self) -> None:
         if self.progress:
-            self.progress(len(self.report.log), self.report.files)
+            self.progress(round(self.bytes_read), self.bytes_in_all)
+
+    def _read(self, job: tuple) -> None:
+        """Counts a job's file, or its part's share of the file, as read, and deletes the
+        unpacked copy a file's last part leaves: results come in the order of the jobs, so
+        its other parts are read by then."""
+        _, key, _, _, _, part, last = job
+        size = self.sizes.get(key, 0)
+        self.bytes_read += size if part is None else size * (part.end - part.start) / self.cut_sizes[key]
+        if last and part is not None and part.data:
+            Path(part.data).unlink(missing_ok=True)
+        self._tick()
 
     def skip_unchanged(self, files: list[tuple[Path, str]]) -> list[tuple[Path, str, str, list]]:
         """Counts the files whose fingerprint the index already has; returns the others.
@@ -299,13 +301,16 @@ class _Reindex:
         settled_before = time.time_ns() - int(MTIME_TICK * 1e9)  # a file changed before then shows its next change
         for path, key in files:
             old = self.known.get(key)
-            stat = _settled_stat(path, settled_before)  # before reading: a change after it shows next time
+            stat = _size_and_mtime(path)  # before reading: a change after it shows next time
+            self.sizes[key] = stat[0] if stat else 0
+            self.bytes_in_all += self.sizes[key]
+            stat = stat if stat and stat[1] < settled_before else None  # else a change in the same tick could hide
             if stat is not None:
                 self.stats[key] = stat
             if old is not None and old.file_hash and stat is not None and stat == old.stat:  # "": it was unreadable
                 file_hash, parts = old.file_hash, None
             else:
-                file_hash, parts = _fingerprint(path, self.unpacked)  # the parts cut from the bytes fingerprinted
+                file_hash, parts = self._fingerprint(path, key)
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash, parts))
             elif old.duplicates:
@@ -316,10 +321,18 @@ class _Reindex:
         freed = {h for key in gone for h in self.known[key].articles.values()}
         for path, key, file_hash, old in holding:
             if freed & set(old.duplicates):
-                changed.append((path, key, file_hash, _fingerprint(path, self.unpacked)[1]))
+                changed.append((path, key, file_hash, self._fingerprint(path, key)[1]))
             else:
                 self._unchanged(path, key, file_hash, old)
+        self._tick()
         return changed
+
+    def _fingerprint(self, path: Path, key: str) -> tuple[str, list[Part]]:
+        """The file's fingerprint and parts (see _fingerprint), noting the size they cut."""
+        file_hash, parts = _fingerprint(path, self.unpacked)
+        if parts:
+            self.cut_sizes[key] = parts[-1].end
+        return file_hash, parts
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
         self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates),
@@ -332,19 +345,19 @@ class _Reindex:
         counts = {"unchanged": len(old.articles), "duplicate": len(old.duplicates)}
         entry = {"path": str(path), "outcome": "unchanged", "articles": {k: n for k, n in counts.items() if n}}
         self.report.log.append({**entry, "rejected": list(old.rejected)} if old.rejected else entry)
-        self._tick()
+        self.bytes_read += self.sizes.get(key, 0)
 
-    def write(self, outcomes: Iterator[tuple], crew: SegmentWorkers | None = None) -> None:
-        """Applies the changed files, removes the vanished ones, and commits once. With `crew`,
-        the articles come already written into the workers' segments: the ones this run does
-        not keep (duplicates, unchanged) are deleted there before the segments join the index."""
+    def write(self, jobs: list[tuple], outcomes: Iterable[tuple], crew: SegmentWorkers | None = None) -> None:
+        """Applies the jobs' outcomes (files changed, or parts of them), removes the vanished
+        files, and commits once. With `crew`, the articles come already written into the
+        workers' segments: the ones this run does not keep (duplicates, unchanged) are
+        deleted there before the segments join the index."""
         try:
             if self.full:
                 self.open_writer()  # a full rebuild commits even when no article is left
-            for key, file_hash, outcome, documents, last in outcomes:
+            for job, (key, file_hash, outcome, documents, last) in zip(jobs, outcomes):
                 self._apply(key, file_hash, outcome, documents, last)
-                if last:
-                    self._tick()
+                self._read(job)
             for key in set(self.known) - set(self.records):
                 self._remove(self.known[key].articles)
             if crew is not None:

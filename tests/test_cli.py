@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 
@@ -38,6 +39,33 @@ def test_reindex_prints_the_counts_and_rejections(tmp_path, runner):
     log = json.loads((tmp_path / "ix" / "reindex-log.json").read_text())
     assert log["counts"]["rejected"] == 1
     assert {"path": str(folder / "broken.json"), "rejected": ["malformed JSON at line 1: Expecting property name enclosed in double quotes"], "outcome": "rejected", "articles": {}} in log["files"]
+
+
+def test_reindex_progress_is_a_log_line_off_a_terminal_and_a_bar_on_one(tmp_path, runner):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_bytes((DATA / "scraped_page.txt").read_bytes() * 40)
+    megabytes = (folder / "page.txt").stat().st_size / 1e6
+    result = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0 and f"  {megabytes:.1f}/{megabytes:.1f} MB read (" in result.output
+    assert "Indexing" not in result.output
+    quiet = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix"), "--full", "--quiet"])
+    assert "MB read" not in quiet.output and "1 files in" in quiet.output
+    main, terminal = pty.openpty()  # a terminal for the command to write to
+    command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(tmp_path / "ix"), "--full"]
+    run = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE, cwd=ROOT,
+                         env={**os.environ, "COLUMNS": "100"}, timeout=120)
+    os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(main, 65536):
+            shown += chunk
+    except OSError:  # EIO: all is read, and the other end is closed
+        pass
+    os.close(main)
+    assert run.returncode == 0, run.stderr
+    assert b"Indexing" in shown and b"100%" in shown and b" MB/s" in shown and b"MB read" not in shown
+    assert b"1 files in" in shown
 
 
 def test_reindex_without_paths_reuses_the_last_ones(page_index, runner):

@@ -345,6 +345,22 @@ def test_a_large_json_array_in_parts_is_indexed_as_a_whole(folder, tmp_path, mon
     assert ids(index_dir) == ids(tmp_path / "whole")
 
 
+def test_progress_follows_the_bytes_read_the_parts_of_a_large_file_moving_it(folder, tmp_path, monkeypatch):
+    write_dump(folder, 150)
+    size = sum(path.stat().st_size for path, _ in search.ingest.find_files([folder]))
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    calls = []
+    search.reindex([folder], tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
+    done = [d for d, _ in calls]
+    assert {total for _, total in calls} == {size} and done[-1] == size and done == sorted(done)
+    assert len(set(done)) > 50  # a step a part, not one for the whole dump
+    calls.clear()
+    write_article(folder, 0, "with a correction")
+    search.reindex([folder], tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
+    size = sum(path.stat().st_size for path, _ in search.ingest.find_files([folder]))
+    assert calls[0][0] == size - (folder / "story-0000.txt").stat().st_size and calls[-1] == (size, size)
+
+
 def test_a_reindex_empties_the_unpacking_folder_a_killed_run_left(folder, tmp_path):
     index_dir = tmp_path / "index"
     (index_dir / search.indexer.UNPACKED).mkdir(parents=True)
