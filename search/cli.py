@@ -101,6 +101,11 @@ def _print_report(report, index_dir: Path) -> None:
         click.echo(f"  ... and {len(report.rejected) - REJECTIONS_SHOWN} more: see {index_dir}/reindex-log.json")
 
 
+def _size(count: float) -> str:
+    """Bytes for a person: "840 KB", "12.3 MB"."""
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} KB"
+
+
 class Progress:
     """A bar with rate and time left on a terminal; a log line every few seconds elsewhere.
     It follows the bytes of the input files read (unchanged files count as read at once):
@@ -119,10 +124,10 @@ class Progress:
         if self.quiet:
             return
         now = time.monotonic()
-        rate = f"{done / 1e6 / max(now - self.started, 1e-9):.1f} MB/s"
+        rate = f"{_size(done / max(now - self.started, 1e-9))}/s"
         if not sys.stdout.isatty():
             if now - self.logged >= self.LOG_EVERY or done == total:
-                click.echo(f"  {done / 1e6:.1f}/{total / 1e6:.1f} MB read ({rate})")
+                click.echo(f"  {_size(done)} of {_size(total)} read ({rate})")
                 self.logged = now
             return
         if self.bar is None:

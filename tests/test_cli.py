@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import CORPUS, DATA, NOW, ROOT
+import search.cli
 from search.cli import cli
 
 
@@ -45,12 +46,14 @@ def test_reindex_progress_is_a_log_line_off_a_terminal_and_a_bar_on_one(tmp_path
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "page.txt").write_bytes((DATA / "scraped_page.txt").read_bytes() * 40)
-    megabytes = (folder / "page.txt").stat().st_size / 1e6
+    (folder / "more.txt").write_bytes(b"Dock strike\n" + b"Crews return. " * 4000)
+    size = round(sum(path.stat().st_size for path in folder.iterdir()) / 1000)
     result = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix")])
-    assert result.exit_code == 0 and f"  {megabytes:.1f}/{megabytes:.1f} MB read (" in result.output
+    assert result.exit_code == 0 and f"  {size} KB of {size} KB read (" in result.output
+    assert (search.cli._size(840_000), search.cli._size(12_345_678)) == ("840 KB", "12.3 MB")
     assert "Indexing" not in result.output
     quiet = runner.invoke(cli, ["reindex", str(folder), "--index", str(tmp_path / "ix"), "--full", "--quiet"])
-    assert "MB read" not in quiet.output and "1 files in" in quiet.output
+    assert " read (" not in quiet.output and "2 files in" in quiet.output
     main, terminal = pty.openpty()  # a terminal for the command to write to
     command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(tmp_path / "ix"), "--full"]
     run = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE, cwd=ROOT,
@@ -64,8 +67,8 @@ def test_reindex_progress_is_a_log_line_off_a_terminal_and_a_bar_on_one(tmp_path
         pass
     os.close(main)
     assert run.returncode == 0, run.stderr
-    assert b"Indexing" in shown and b"100%" in shown and b" MB/s" in shown and b"MB read" not in shown
-    assert b"1 files in" in shown
+    assert b"Indexing" in shown and b"100%" in shown and b"B/s" in shown and b" read (" not in shown
+    assert b"2 files in" in shown
 
 
 def test_reindex_without_paths_reuses_the_last_ones(page_index, runner):
