@@ -35,17 +35,34 @@ class WorkerFailed(RuntimeError):
     """A worker process died or raised; the reindex stops and commits nothing."""
 
 
-def _worker_setup() -> None:
+def _worker_setup(reindex_pid: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops the run cleanly, and die with
-    it: a killed reindex must not leave a process holding the folder's lock. They run at a
-    lower priority: a server on the same machine answers first, the reindex takes the rest."""
+    it: a killed reindex must not leave a process holding the index's write lock (which a
+    worker inherits). They run at a lower priority: a server on the same machine answers
+    first, the reindex takes the rest."""
     gc.set_threshold(*GC_THRESHOLDS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(NICENESS)
     try:
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+    except (OSError, AttributeError):  # not Linux: _next_job sees the reindex gone
         pass
+    _end_if_orphaned(reindex_pid)  # the reindex may have died before the line above
+
+
+def _end_if_orphaned(reindex_pid: int) -> None:
+    if os.getppid() != reindex_pid:
+        os._exit(1)
+
+
+def _next_job(jobs, reindex_pid: int):
+    """The next job, or None at the end; a worker whose reindex is gone ends (no job would
+    come, and it would hold the index's write lock forever)."""
+    while True:
+        try:
+            return jobs.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            _end_if_orphaned(reindex_pid)
 
 
 class SegmentWorkers:
@@ -55,8 +72,8 @@ class SegmentWorkers:
     def __init__(self, index_dir: Path, count: int, read_job: Callable, limitmb: int):
         context = get_context("fork")
         self.jobs, self.results = context.Queue(), context.Queue()
-        self.processes = [context.Process(target=_work, args=(index_dir, self.jobs, self.results, read_job, limitmb),
-                                          daemon=True) for _ in range(count)]
+        work = (index_dir, self.jobs, self.results, read_job, limitmb, os.getpid())
+        self.processes = [context.Process(target=_work, args=work, daemon=True) for _ in range(count)]
         self.segments: list = []
         self._finished = 0
         gc.freeze()  # what the workers inherit stays out of their collections (and unwritten: shared)
@@ -124,12 +141,12 @@ class SegmentWorkers:
         return None
 
 
-def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int) -> None:
+def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int, reindex_pid: int) -> None:
     """A worker's life: jobs until the None that ends them, then its segment (or a failure)."""
-    _worker_setup()
+    _worker_setup(reindex_pid)
     writer = None
     try:
-        while (item := jobs.get()) is not None:
+        while (item := _next_job(jobs, reindex_pid)) is not None:
             number, job = item
             key, file_hash, outcome, documents, last = read_job(job)
             if documents and writer is None:
