@@ -249,16 +249,21 @@ class _TermsWriter:
         length = lengths[docnum] if lengths else None
         length_byte = _LENGTH_BYTE(length) if length else 0  # the shortest and the longest
         heaviest = weight if weight > 0 else 0
-        data = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), 2)
-        compression = self.compression if len(data) >= COMPRESSED_FROM else 0
-        if compression:
-            data = zlib.compress(data, compression)
+        data, compression = self._packed(((docnum,), None if weight32 == 1.0 else weight32, mini_values))
         header = dumps((1, docnum, heaviest, compression, length_byte, length_byte), 2)
         block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-len(header) - len(data)), header, data))
         self.postfile.write(block)
         self.offset += len(block)
         return _TERM_INFO.pack(False, weight32, 1, length_byte, length_byte, heaviest, docnum, docnum,
                                self.offset - len(block), len(block))
+
+    def _packed(self, block: tuple) -> tuple[bytes, int]:
+        """A block's data pickled, and compressed when that makes it shorter; with the
+        compression level its header records (0: none)."""
+        data = dumps(block, 2)
+        if not self.compression or len(data) < COMPRESSED_FROM:
+            return data, 0
+        return zlib.compress(data, self.compression), self.compression
 
     def _block(self, info: W3TermInfo, docnums: list, weights: list, values: list, fixed_size, lengths, last: bool) -> bytes:
         """A block's bytes; adds its statistics to the term's."""
@@ -279,10 +284,7 @@ class _TermsWriter:
         heaviest = max(weights)
         heaviest = heaviest if heaviest > 0 else 0
         gaps = tuple(map(sub, docnums, chain((0,), docnums)))
-        data = dumps((gaps, mini_weights, mini_values), 2)
-        compression = self.compression if len(data) >= COMPRESSED_FROM else 0
-        if compression:
-            data = zlib.compress(data, compression)
+        data, compression = self._packed((gaps, mini_weights, mini_values))
         header = dumps((len(docnums), docnums[-1], heaviest, compression, _LENGTH_BYTE(shortest),
                         _LENGTH_BYTE(longest)), 2)
         size = len(header) + len(data)
