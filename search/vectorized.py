@@ -650,37 +650,27 @@ def search(searcher, q: wq.Query, limit: int | None, filter_q: wq.Query | None =
     date column), with the total; recency from the searcher's Ranking. Past `time_limit` seconds it
     returns what it found by then, with a notice."""
     deadline = time.monotonic() + time_limit if time_limit else None
-    ids, scores, keys, cut = [], [], [], False
-    leaves = searcher.leaf_searchers()
-    everywhere = _Frequencies(leaves)
-    if len(leaves) > 1:  # one pass over the segments joined, Whoosh's matchers over the whole index
-        passes = [(searcher, 0, joined(searcher))]
+    leaves = searcher.leaf_searchers()  # one at least: an empty index has an empty one
+    if deadline and time.monotonic() > deadline:
+        return Ranked([], 0, Matches.none().ids, CUT_OFF.format(time_limit))
+    if len(leaves) > 1:  # the segments joined, in one pass; Whoosh's matchers over the whole index
+        scorer = Scorer(searcher, searcher, _Frequencies(leaves), deadline, joined(searcher))
     else:
-        passes = [(leaf, offset, None) for leaf, offset in leaves]
-    for leaf, offset, arrays in passes:
-        if deadline and time.monotonic() > deadline:
-            cut = True
-            break
-        scorer = Scorer(searcher, leaf, everywhere, deadline, arrays)
-        found = scorer.score(q)
-        if filter_q is not None and len(found.ids):
-            allowed = scorer.score(filter_q)
-            found = _subset(found, np.isin(found.ids, allowed.ids, assume_unique=True))
-        cut = cut or scorer.cut
-        ids.append(found.ids + offset)
-        scores.append(_decayed(searcher, scorer, found))
-        if sortedby:
-            column = scorer.segment.column(scorer.reader, sortedby)
-            keys.append(column[found.ids] if column is not None else np.zeros(len(found.ids), np.int64))
-    ids = np.concatenate(ids) if ids else Matches.none().ids
-    scores = np.concatenate(scores) if scores else Matches.none().values
+        scorer = Scorer(searcher, leaves[0][0], _Frequencies(leaves), deadline)
+    found = scorer.score(q)
+    if filter_q is not None and len(found.ids):
+        allowed = scorer.score(filter_q)
+        found = _subset(found, np.isin(found.ids, allowed.ids, assume_unique=True))
+    ids, scores = found.ids, _decayed(searcher, scorer, found)
     limit = len(ids) if limit is None else limit
     if sortedby:
-        order = np.lexsort((ids, np.concatenate(keys)))[::-1 if reverse else 1][:limit]
+        column = scorer.segment.column(scorer.reader, sortedby)
+        keys = column[ids] if column is not None else np.zeros(len(ids), np.int64)
+        order = np.lexsort((ids, keys))[::-1 if reverse else 1][:limit]
     else:
         order = _best(ids, scores, limit)
     top = [(int(ids[i]), float(scores[i])) for i in order]
-    return Ranked(top, len(ids), ids, CUT_OFF.format(time_limit) if cut else None)
+    return Ranked(top, len(ids), ids, CUT_OFF.format(time_limit) if scorer.cut else None)
 
 
 def _best(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
