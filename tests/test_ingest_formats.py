@@ -212,19 +212,22 @@ def test_a_large_gzipped_csv_file_is_cut_in_parts_too(tmp_path, monkeypatch):
 def test_a_gzip_that_is_not_as_expected_is_read_whole_and_leaves_no_copy(tmp_path, monkeypatch):
     """Truncated, corrupt, too large once unpacked, or plain text inside: no parts, and
     reading the whole file says what is wrong."""
-    packed = gzip.compress(b"\n".join(jsonl_lines(40)) + b"\n")
+    data = b"\n".join(jsonl_lines(40)) + b"\n"
+    packed = gzip.compress(data)
     files = {"truncated.jsonl.gz": packed[:-30], "corrupt.jsonl.gz": packed[:40] + b"\xff" * 8 + packed[48:],
-             "big.jsonl.gz": packed, "notes.txt.gz": gzip.compress(b"Harbour notes\n" + b"The ferry ran late. " * 20)}
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
+             "big.jsonl.gz": gzip.compress(data * 3), "notes.txt.gz": gzip.compress(b"Harbour notes\n" + b"The ferry ran late. " * 20)}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
     monkeypatch.setattr(search.ingest, "PART_BYTES", 300)
-    monkeypatch.setattr(search.ingest, "MAX_BYTES", len(packed) * 2)  # "big" unpacks to more
+    monkeypatch.setattr(search.ingest.content, "MAX_BYTES", len(data) * 2)  # only "big" unpacks to more
     unpacked = tmp_path / "unpacked"
     unpacked.mkdir()
     for name in files:
         assert search.ingest.file_parts(tmp_path / name, hashlib.sha1(), unpack_into=unpacked) == [], name
     assert list(unpacked.iterdir()) == []
-    assert "truncated gzip" in read(tmp_path / "truncated.jsonl.gz").problems[0]
+    assert read(tmp_path / "truncated.jsonl.gz").problems[0].startswith("truncated gzip: read the first ")
+    assert read(tmp_path / "corrupt.jsonl.gz").reason.startswith("unreadable: a gzip file with nothing readable")
+    assert read(tmp_path / "big.jsonl.gz").reason.startswith("too large: unpacks to more than")
 
 
 def csv_rows(count: int) -> str:

@@ -20,7 +20,7 @@ from itertools import chain
 from pathlib import Path
 
 from search.extract import find_dates, find_people, link_across
-from search.ingest.content import MAX_BYTES, IngestError, decode, sniff, unpack
+from search.ingest.content import GZIP_MAGIC, MAX_BYTES, IngestError, decode, inflate, sniff, unpack, unpacked_name
 from search.ingest.dateline import dateline_date
 from search.model import Article
 
@@ -51,7 +51,6 @@ def _read(kind: str, data: bytes, source: Source, **options):
 
 PART_BYTES = 512 * 1024  # a JSON Lines, CSV or JSON list file larger than this is read in parts of about this size
 CHUNK_BYTES = 1024 * 1024  # files are fingerprinted and cut into parts a piece of this size at a time
-GZIP_MAGIC = b"\x1f\x8b"
 _ARRAY_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*\[")  # a JSON file holding a list of articles
 EMPTY = "empty: no article found"
 # Files that describe a collection rather than report news.
@@ -215,7 +214,7 @@ def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[P
     as the chunks are read. Anything unusual (a corrupt or truncated gzip, more than
     MAX_BYTES inside, no room for the copy) gives [], and the file is read whole, which
     says what was wrong."""
-    inner = Path(path.name[:-3] if path.name.lower().endswith(".gz") else path.name)
+    inner = Path(unpacked_name(path.name))
     try:
         handle, copy = tempfile.mkstemp(suffix=inner.suffix, dir=folder)
     except OSError:
@@ -223,11 +222,11 @@ def _unpacked_parts(path: Path, chunks: Iterator[bytes], folder: Path) -> list[P
     parts = []
     try:
         with open(handle, "wb", buffering=0) as out:  # unbuffered: a full disk fails a write, not the close
-            inflated = _inflate(chunks)
+            inflated = inflate(chunks)
             head = next(inflated, b"")
             if cutter := _cutter(inner, head):
                 parts = _cut(map(_written_to(out), chain([head], inflated)), cutter)
-    except (zlib.error, _CopyFailed):
+    except (zlib.error, EOFError, IngestError, _CopyFailed):
         parts = []
     finally:
         if len(parts) < 2:  # no copy is left behind, whatever happened
@@ -250,27 +249,6 @@ def _written_to(out) -> Callable[[bytes], bytes]:
             raise _CopyFailed from error
         return data
     return written
-
-
-def _inflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The bytes inside a gzip's chunks, member after member, as content.unpack reads them
-    (bytes after the last member are left out); zlib.error when the gzip is corrupt or
-    truncated, or holds more than MAX_BYTES."""
-    unzip, fed, size, done = zlib.decompressobj(wbits=31), False, 0, False
-    for chunk in chunks:
-        while chunk and not done:
-            data = unzip.decompress(chunk)
-            fed, size = True, size + len(data)
-            if size > MAX_BYTES:
-                raise zlib.error("too large")
-            if data:
-                yield data
-            if not unzip.eof:
-                break
-            chunk, unzip, fed = unzip.unused_data, zlib.decompressobj(wbits=31), False  # another member may follow
-            done = len(chunk) >= 2 and not chunk.startswith(GZIP_MAGIC)
-    if fed and not unzip.eof:
-        raise zlib.error("truncated")
 
 
 def _cutter(path: Path, head: bytes):

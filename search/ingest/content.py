@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 
 MAX_BYTES = 512 * 1024 * 1024  # a bigger file, or a gzip that unpacks to more, is refused
+GZIP_MAGIC = b"\x1f\x8b"
+PIECE_BYTES = 1024 * 1024  # a gzip is unpacked this much at a time: one that unpacks to gigabytes stops early
 SNIFF_BYTES = 4096
 
 # Extension -> format, used when the content has no signature of its own.
@@ -39,30 +42,48 @@ class IngestError(ValueError):
 
 def unpack(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
     """Gzip (by its magic bytes, whatever the name) -> the bytes inside and the name without
-    `.gz`; a truncated gzip keeps what could be read and says what was lost."""
-    if not data.startswith(b"\x1f\x8b"):
+    `.gz`; a truncated or corrupt gzip keeps what could be read and says what was lost."""
+    if not data.startswith(GZIP_MAGIC):
         return data, name, []
-    inner = name[:-3] if name.lower().endswith(".gz") else name
-    out, problems, rest = [], [], data
-    size = 0
-    while rest.startswith(b"\x1f\x8b"):  # a .gz may hold several members, one after another
-        unzip = zlib.decompressobj(wbits=31)
-        try:
-            chunk = unzip.decompress(rest, MAX_BYTES - size + 1)
-        except zlib.error as error:
-            problems.append(f"corrupt gzip data after {size:,} bytes ({error}): the rest of the file is lost")
-            break
-        size += len(chunk)
-        out.append(chunk)
-        if size > MAX_BYTES:
-            raise IngestError(f"too large: unpacks to more than {MAX_BYTES >> 20} MB; split it into smaller files")
-        if not unzip.eof:
-            problems.append(f"truncated gzip: read the first {size:,} bytes, the rest of the file is lost")
-            break
-        rest = unzip.unused_data
-    if problems and not size:
+    out, problems = [], []
+    try:
+        for piece in inflate((data,)):
+            out.append(piece)
+    except zlib.error as error:
+        problems.append(f"corrupt gzip data after {sum(map(len, out)):,} bytes ({error}): the rest of the file is lost")
+    except EOFError:
+        problems.append(f"truncated gzip: read the first {sum(map(len, out)):,} bytes, the rest of the file is lost")
+    if problems and not out:
         raise IngestError("unreadable: a gzip file with nothing readable in it (truncated or corrupt)")
-    return b"".join(out), inner, problems
+    return b"".join(out), unpacked_name(name), problems
+
+
+def unpacked_name(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def inflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The bytes inside a gzip given in chunks, member after member (a .gz may hold several,
+    one after another; bytes after the last are left out), a piece of at most PIECE_BYTES at
+    a time. Raises zlib.error for corrupt data, EOFError when the gzip is cut short, and
+    IngestError past MAX_BYTES."""
+    unzip, fed, size = zlib.decompressobj(wbits=31), False, 0
+    for chunk in chunks:
+        while chunk:
+            piece = unzip.decompress(chunk, PIECE_BYTES)
+            fed, size = True, size + len(piece)
+            if size > MAX_BYTES:
+                raise IngestError(f"too large: unpacks to more than {MAX_BYTES >> 20} MB; split it into smaller files")
+            if piece:
+                yield piece
+            if not unzip.eof:
+                chunk = unzip.unconsumed_tail
+                continue
+            chunk, unzip, fed = unzip.unused_data, zlib.decompressobj(wbits=31), False
+            if not GZIP_MAGIC.startswith(chunk[:2]):  # not another member
+                return
+    if fed and not unzip.eof:
+        raise EOFError("truncated gzip")
 
 
 def sniff(data: bytes, suffix: str) -> str:
