@@ -3,8 +3,8 @@ attention over time (matches per period against all articles of that period).
 
 Counting from stored fields on every request would read every match's document each
 time. Instead one pass per index generation fills a table of arrays (docnum -> source,
-people, day), and a request counts over the docnums it matched with a few array
-operations: fast enough to give every web search its side panel.
+people, day, year and month), and a request counts over the docnums it matched with a few
+array operations: fast enough to give every web search its side panel.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -21,6 +22,8 @@ EPOCH = date(1970, 1, 1).toordinal()  # day ordinals less this are NumPy's days
 UNITS = {"year": "Y", "month": "M", "day": "D"}  # NumPy's names, whose dates print as our periods do
 DAY_SPAN = 62  # a chart spanning up to this many days goes day by day...
 MONTH_SPAN = 240  # ...up to this many months month by month, and year by year beyond
+SORTED_BELOW = 4  # _top sorts ids fewer than a fourth of the names it counts
+PEOPLE_GATHER = 8  # up to one match in this many (article, name) pairs, gather matches' names one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,19 +83,53 @@ class Facets:
 
 
 @dataclass(frozen=True, slots=True)
+class _Names:
+    """Sources or people, numbered from 1 (0 is none), and each one's place in
+    case-blind alphabetical order, which breaks ties between counts."""
+
+    names: list[str]
+    alphabetical: np.ndarray
+
+    @classmethod
+    def of(cls, numbers: dict[str, int]) -> _Names:
+        names = list(numbers)  # in the order of their numbers
+        alphabetical = np.empty(len(names), np.int64)
+        alphabetical[sorted(range(len(names)), key=lambda i: names[i].lower())] = np.arange(len(names))
+        return cls(names, alphabetical)
+
+
+@dataclass(frozen=True, slots=True)
+class _Periods:
+    """Each article's year or month as a number into `labels` (in date order), 0 for none:
+    a request counts its matches' periods with one bincount."""
+
+    labels: list[str]  # 0 is "" (no date)
+    codes: np.ndarray
+
+    def count(self, docs: np.ndarray) -> dict[str, int]:
+        counts = np.bincount(self.codes[docs], minlength=len(self.labels))
+        found = np.flatnonzero(counts[1:]) + 1
+        return dict(zip([self.labels[i] for i in found.tolist()], counts[found].tolist()))
+
+
+@dataclass(frozen=True, slots=True)
 class _Table:
     """Per docnum: its source and publication day (an ordinal, 0 for none), whether that
-    day is a guess; people as (docnum, name) pairs. Names are numbers into `names`.
-    `articles` counts the articles of known date per period, by unit, once asked."""
+    day is a guess, and the year and month it falls in; people as (docnum, name) pairs in
+    docnum order, a docnum's first at `people_from[docnum]`. Sources and people are
+    numbers into their `_Names`. `articles` counts the articles of known date per period,
+    by unit, once asked."""
 
     generation: int
-    names: list[str]  # 0 is "" (no source)
-    alphabetical: np.ndarray  # each name's place in case-blind alphabetical order
+    source_names: _Names
+    person_names: _Names
     sources: np.ndarray
     people_docs: np.ndarray
     people: np.ndarray
+    people_from: np.ndarray
     days: np.ndarray
     guessed: np.ndarray
+    periods: dict[str, _Periods]  # "year" and "month"
     first: int  # the first and last known days, as ordinals (0 when none)
     last: int
     articles: dict[str, dict[str, int]]  # unit -> period -> articles of known date
@@ -107,16 +144,26 @@ def count_facets(ix, searcher, docnums: Collection[int], span=(None, None)) -> F
     the chart covers even where nothing matched, so an empty stretch shows as empty."""
     table = _table(ix, searcher)
     docs = np.asarray(docnums, dtype=np.int64)
-    chosen = np.zeros(len(table.days), dtype=bool)
-    chosen[docs] = True
-    days = table.days[docs]
     return Facets(
-        sources=_top(table, table.sources[docs]),
-        people=_top(table, table.people[chosen[table.people_docs]]),
-        years=tuple(Count(p, n) for p, n in _per_period(days, "year").items()),
-        months=tuple(Count(p, n) for p, n in _per_period(days, "month").items()),
+        sources=_top(table.source_names, table.sources[docs]),
+        people=_top(table.person_names, _people(table, docs)),
+        years=tuple(Count(p, n) for p, n in table.periods["year"].count(docs).items()),
+        months=tuple(Count(p, n) for p, n in table.periods["month"].count(docs).items()),
         timeline=timeline(table, docs, span),
     )
+
+
+def _people(table: _Table, docs: np.ndarray) -> np.ndarray:
+    """The names of people in docs (a name once per article): gathered article by article
+    for a few matches, picked by a mask over every (article, name) pair for many."""
+    if len(docs) * PEOPLE_GATHER > len(table.people):
+        chosen = np.zeros(len(table.days), dtype=bool)
+        chosen[docs] = True
+        return table.people[chosen[table.people_docs]]
+    starts = table.people_from[docs]
+    sizes = table.people_from[docs + 1] - starts
+    ends = np.cumsum(sizes)
+    return table.people[np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + sizes, sizes)]
 
 
 def _per_period(ordinals: np.ndarray, unit: str) -> dict[str, int]:
@@ -129,18 +176,19 @@ def _per_period(ordinals: np.ndarray, unit: str) -> dict[str, int]:
 
 def timeline(table: _Table, docs: np.ndarray, span=(None, None)) -> Timeline:
     """Matches and all articles per day, month or year, over the matches' date range."""
-    known = table.days[docs][~table.guessed[docs]]
-    known = known[known > 0]
-    undated = len(docs) - len(known)
-    if not len(known):
+    known_docs = docs[~table.guessed[docs] & (table.days[docs] > 0)]
+    undated = len(docs) - len(known_docs)
+    if not len(known_docs):
         return Timeline("month", (), undated)
+    known = table.days[known_docs]
     first, last = _range(int(known.min()), int(known.max()), table, span)
-    unit, key, step = _unit(first, last)
-    matches = _per_period(known, unit)
+    unit, labels = _chart(first, last)
+    by_period = table.periods.get(unit)  # days are few: counted as they come
+    matches = by_period.count(known_docs) if by_period else _per_period(known, unit)
     if unit not in table.articles:  # the same for every search of this generation
         table.articles[unit] = _per_period(table.days[~table.guessed], unit)
     articles = table.articles[unit]
-    periods = tuple(Period(p, matches.get(p, 0), articles.get(p, 0)) for p in _periods(first, last, key, step))
+    periods = tuple(Period(p, matches.get(p, 0), articles.get(p, 0)) for p in labels)
     return Timeline(unit, periods, undated)
 
 
@@ -159,37 +207,55 @@ def _table(ix, searcher) -> _Table:
 
 def _build_table(searcher, generation: int) -> _Table:
     size = searcher.doc_count_all()
-    numbers: dict[str, int] = {"": 0}
+    source_numbers: dict[str, int] = {"": 0}
+    person_numbers: dict[str, int] = {"": 0}
     sources, days = np.zeros(size, np.int32), np.zeros(size, np.int64)
     guessed = np.zeros(size, dtype=bool)
     people_docs, people = [], []
     for docnum, fields in searcher.reader().iter_docs():
-        sources[docnum] = numbers.setdefault(fields.get("source") or "", len(numbers))
+        sources[docnum] = source_numbers.setdefault(fields.get("source") or "", len(source_numbers))
         for name in filter(None, fields.get("person", "").split(",")):
             people_docs.append(docnum)
-            people.append(numbers.setdefault(name, len(numbers)))
+            people.append(person_numbers.setdefault(name, len(person_numbers)))
         published = fields.get("published")
         if isinstance(published, datetime):
             days[docnum] = published.toordinal()
             guessed[docnum] = bool(fields.get("published_guess"))
     dated = days[~guessed & (days > 0)]
-    names = list(numbers)
-    alphabetical = np.empty(len(names), np.int64)
-    alphabetical[sorted(range(len(names)), key=lambda i: names[i].lower())] = np.arange(len(names))
-    return _Table(generation, names, alphabetical, sources, np.array(people_docs, np.int64), np.array(people, np.int32),
-                  days, guessed, int(dated.min()) if len(dated) else 0, int(dated.max()) if len(dated) else 0, {})
+    people_docs = np.array(people_docs, np.int64)
+    people_from = np.searchsorted(people_docs, np.arange(size + 1))  # docnums come in order
+    periods = {unit: _periods_of(days, unit) for unit in ("year", "month")}
+    return _Table(generation, _Names.of(source_numbers), _Names.of(person_numbers), sources, people_docs,
+                  np.array(people, np.int32), people_from, days, guessed, periods,
+                  int(dated.min()) if len(dated) else 0, int(dated.max()) if len(dated) else 0, {})
 
 
-def _top(table: _Table, ids: np.ndarray) -> tuple[Count, ...]:
-    """The TOP names among ids, most frequent first, ties in alphabetical order."""
-    counts = np.bincount(ids, minlength=len(table.names))
-    counts[0] = 0  # no source
-    found = np.flatnonzero(counts)
+def _periods_of(days: np.ndarray, unit: str) -> _Periods:
+    """Each article's year or month (days: ordinals, 0 for none), numbered in date order."""
+    dated = days > 0
+    periods = (days[dated] - EPOCH).astype("datetime64[D]").astype(f"datetime64[{UNITS[unit]}]")
+    found, numbers = np.unique(periods, return_inverse=True)
+    codes = np.zeros(len(days), np.int64)
+    codes[dated] = numbers + 1
+    return _Periods([""] + np.datetime_as_string(found).tolist(), codes)
+
+
+def _top(names: _Names, ids: np.ndarray) -> tuple[Count, ...]:
+    """The TOP names among ids, most frequent first, ties in alphabetical order. A few ids
+    among many names are sorted; else counted in an array as long as the names."""
+    if len(ids) * SORTED_BELOW < len(names.names):
+        found, counts = np.unique(ids, return_counts=True)
+    else:
+        counts = np.bincount(ids, minlength=len(names.names))
+        found = np.flatnonzero(counts)
+        counts = counts[found]
+    if len(found) and found[0] == 0:  # none
+        found, counts = found[1:], counts[1:]
     if len(found) > TOP:  # only those that can make the top: at least the TOP-th count
-        floor = np.partition(counts[found], len(found) - TOP)[len(found) - TOP]
-        found = found[counts[found] >= floor]
-    ranked = found[np.lexsort((table.alphabetical[found], -counts[found]))][:TOP]
-    return tuple(Count(table.names[i], n) for i, n in zip(ranked.tolist(), counts[ranked].tolist()))
+        floor = np.partition(counts, len(found) - TOP)[len(found) - TOP]
+        found, counts = found[counts >= floor], counts[counts >= floor]
+    order = np.lexsort((names.alphabetical[found], -counts))[:TOP]
+    return tuple(Count(names.names[i], n) for i, n in zip(found[order].tolist(), counts[order].tolist()))
 
 
 def _range(first: int, last: int, table: _Table, span) -> tuple[date, date]:
@@ -202,6 +268,13 @@ def _range(first: int, last: int, table: _Table, span) -> tuple[date, date]:
     if end:
         last = max(last, min(end.date(), date.fromordinal(table.last)))
     return first, last
+
+
+@lru_cache(maxsize=1024)
+def _chart(first: date, last: date) -> tuple[str, tuple[str, ...]]:
+    """The chart's unit and its periods from first to last (kept: searches repeat ranges)."""
+    unit, key, step = _unit(first, last)
+    return unit, tuple(_periods(first, last, key, step))
 
 
 def _unit(first: date, last: date) -> tuple[str, Callable[[date], str], Callable[[date], date]]:

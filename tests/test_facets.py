@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -85,3 +86,23 @@ def test_facets_as_json(archive):
     assert data["sources"][0] == {"value": "Civic Radio", "count": 3}
     assert set(data["timeline"]) == {"unit", "periods", "undated"}
     assert "facets" not in search.search(archive, "ferry").as_dict()  # the CLI's JSON stays as it was
+
+
+@pytest.mark.parametrize("ways", [(10**9, 10**9), (0, 0)], ids=["counted-and-masked", "sorted-and-gathered"])
+def test_facets_count_as_the_stored_fields_do_either_way(corpus_index, monkeypatch, ways):
+    """A few matches are counted by sorting and gathering, many through arrays as long as
+    the names: both ways give what counting every match's stored fields gives."""
+    from search import facets as module
+
+    monkeypatch.setattr(module, "SORTED_BELOW", ways[0])
+    monkeypatch.setattr(module, "PEOPLE_GATHER", ways[1])
+    for text in ("harbour", "council", "mayor OR minister"):
+        result = search.search(corpus_index, text, page_size=100, facets=True)
+        assert result.total == len(result.hits) > 1  # every match, read from its stored fields
+        people = Counter(name for hit in result.hits for name in hit.people)
+        sources = Counter(hit.source for hit in result.hits if hit.source)
+        years = Counter(hit.published[:4] for hit in result.hits if hit.published)
+        assert {(c.value, c.count) for c in result.facets.people} == set(people.items())
+        assert {(c.value, c.count) for c in result.facets.sources} == set(sources.items())
+        assert [(c.value, c.count) for c in result.facets.years] == sorted(years.items())
+        assert [c.count for c in result.facets.people] == sorted(people.values(), reverse=True)
