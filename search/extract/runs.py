@@ -35,8 +35,12 @@ _CONNECT = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _WORD = (rf"(?:[{UP}]\.){{1,3}}(?!\w)|(?:(?:al|el|d)['’-])?[{UP}]\w*"
          rf"(?:[-'’][{UP}]\w*|-[{_LOW}]\w*|['’](?!(?:s|ll|re|ve|d|m|t)\b)[{_LOW}]\w*)*\.?")
 _SEP = r"(?:[ \t\u00a0]+\n?|\n)[ \t\u00a0]*"
+# The letters a run can start with (a capital, a connector's first, or "al-", "el-", "d'"):
+# checked first, they spare most positions of a text the rest of the pattern (twice as fast).
+_FIRST = "".join(sorted({word[0] for word in CONNECTORS} | set("aed")))
 _RUN_RE = re.compile(
-    rf"(?<![\w'’-])(?:(?:{_CONNECT}){_SEP})*(?:{_WORD})(?:{_SEP}(?:(?:{_CONNECT}){_SEP})*(?:{_WORD}))*"
+    rf"(?=[{UP}{_FIRST}])(?<![\w'’-])"
+    rf"(?:(?:{_CONNECT}){_SEP})*(?:{_WORD})(?:{_SEP}(?:(?:{_CONNECT}){_SEP})*(?:{_WORD}))*"
 )
 LOWER_RE = re.compile(f"[{_LOW}]")
 _UPPER_RE = re.compile(f"[{UP}]")
