@@ -27,6 +27,7 @@ from struct import Struct
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, _lenfield
+from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
@@ -151,13 +152,15 @@ class Segment:
                 matcher.next()
             return {doc: found[doc] for doc in docs if doc in found}
         wanted, found, after = set(docs), {}, -1
+        decode_all = _positions_of if type(reader.schema[field].format) is Positions else partial(map, decode)
         for _, highest, data in _blocks(terms._postfile, info):
             first = bisect_right(docs, after)  # the first article wanted after the blocks before
             if first == len(docs):
                 break
             if docs[first] <= highest:  # else the block holds none of them
                 gaps, _, values = loads(data())
-                found.update((doc, decode(values[i])) for i, doc in enumerate(accumulate(gaps)) if doc in wanted)
+                chosen = [(doc, values[i]) for i, doc in enumerate(accumulate(gaps)) if doc in wanted]
+                found.update(zip([doc for doc, _ in chosen], decode_all([value for _, value in chosen])))
             after = highest
         return found
 
@@ -455,6 +458,22 @@ def _unpickled(data: bytes):
         return loads(data)
     except Exception:  # noqa: BLE001 - not the layout expected: the caller unpickles it whole
         return None
+
+
+POSITIONS_PICKLE = b"\x80\x02]"  # how a posting's positions start after their count: a list, pickled
+
+
+def _positions_of(values: list[bytes]) -> list[list[int]]:
+    """Whoosh's Positions.decode_positions of each value, in one unpickling: each value is
+    a count and a pickled list of gaps, whose list-building middles, joined, pickle a list
+    of those lists. Values that do not read that way are decoded one by one."""
+    middles = [value[6:-1] if value.endswith(b".") else value[6:] for value in values]
+    lists = None
+    if all(value[4:7] == POSITIONS_PICKLE for value in values):
+        lists = _unpickled(b"(" + b"".join(middles) + b"l.")
+    if not isinstance(lists, list) or len(lists) != len(values):
+        return [Positions().decode_positions(value) for value in values]
+    return [list(accumulate(gaps)) for gaps in lists]
 
 
 def _one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:

@@ -243,6 +243,23 @@ def test_phrases_match_words_in_a_row_as_whoosh_does(make_index):
             assert_same(vectorized.search(searcher, q, None), whoosh_ranking(searcher, q))
 
 
+def test_positions_of_many_postings_are_read_at_once_as_whoosh_reads_each():
+    """Whoosh's encoding (with and without its final stop, long lists pickled in batches),
+    and values pickled otherwise, which are read one by one."""
+    from pickle import dumps
+
+    from whoosh.formats import Positions
+    from whoosh.system import pack_uint
+
+    lists = [[0], [3, 4, 90], list(range(5, 5000, 3)), [70000, 70001]]
+    values = [Positions().encode(places) for places in lists]
+    values[1] = values[1][:-1]
+    assert vectorized._positions_of(values) == lists
+    values.append(pack_uint(2) + dumps([2, 5], 4))  # gaps pickled by another protocol
+    assert vectorized._positions_of(values) == lists + [[2, 7]]
+    assert vectorized._positions_of([]) == []
+
+
 def test_warming_reads_the_commonest_words_first_within_a_bound(corpus_index, monkeypatch):
     read = []
     postings = Segment.postings
