@@ -345,9 +345,11 @@ def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index):
             while matcher.is_active():
                 every[matcher.id()] = list(matcher.value_as("positions"))
                 matcher.next()
-            docs = sorted(every)
+            docs, arrays = sorted(every), Segment(reader)
             for wanted in ([docs[127]], [docs[128]], docs[127:129], docs[::50], docs):  # a block's last, the next's first
                 assert Segment(reader).positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}
+                assert arrays.positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}  # kept
+            assert len(arrays.kept_places) == 2 and arrays.kept_places.size == 150
     with search.open_index(index_dir).searcher(weighting=Ranking()) as searcher:
         for text, matches in (('"harbour pier1"', 149), ('"harbour harbour pier2"', 113), ('"pier0 crane"', 150),
                               ('"crane harbour"', 0)):
