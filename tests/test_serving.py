@@ -158,3 +158,18 @@ def test_warming_waits_while_a_request_is_answered(harbour):
         threading.Thread(target=lambda: (shared._while_busy(), done.set())).start()
         assert not done.wait(0.2)
     assert done.wait(5)
+
+
+def test_a_warmed_server_worker_leaves_what_it_keeps_out_of_garbage_collections(harbour):
+    """gunicorn's hook on a real app, in a process of its own (freezing is for good)."""
+    code = (
+        "import gc, types\n"
+        "from web import create_app\n"
+        "from web.server import GC_THRESHOLDS, warm\n"
+        f"app = create_app({{'MORGUE_INDEX': {str(harbour)!r}}})\n"
+        "before = gc.get_freeze_count()\n"
+        "warm(types.SimpleNamespace(wsgi=app))\n"
+        "print(before, gc.get_freeze_count() > 10_000, gc.get_threshold() == GC_THRESHOLDS)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.split() == ["0", "True", "True"]
