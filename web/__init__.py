@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from web import api, errors, format, views  # noqa: F401  (api adds its routes to views.bp)
 
+    app.json.sort_keys = False  # fields in the order they are given, as `morgue query --json` prints them
     app.register_blueprint(views.bp)
     errors.init_app(app)
     format.init_app(app)
