@@ -33,6 +33,7 @@ META_FILE = "morgue.json"
 LOG_FILE = "reindex-log.json"
 FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation they name
 UNPACKED = ".unpacked"  # in the index folder: large gzipped inputs unpacked, to be read in parts
+UNPACKED_SHARE = 0.5  # of the free disk a run's unpacked copies may take; gzips past it are read whole
 MONTHS = "january february march april may june july august september october november december".split()
 WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
@@ -225,7 +226,15 @@ def _unpacking_folder(index_dir: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _fingerprint(path: Path, unpack_into: Path) -> tuple[str, list[Part]]:
+def unpack_room(folder: Path) -> int:
+    """The bytes a run's unpacked copies may take in folder: a share of the free disk."""
+    try:
+        return int(shutil.disk_usage(folder).free * UNPACKED_SHARE)
+    except OSError:
+        return 0
+
+
+def _fingerprint(path: Path, unpack_into: Path | None) -> tuple[str, list[Part]]:
     """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
     pipe would block the read) and, for a large file that can be cut (gzipped or not), its
     parts, from one read."""
@@ -270,6 +279,7 @@ class _Reindex:
         self.stats: dict[str, tuple[int, int]] = {}  # file key -> settled size and mtime, looked at before reading
         self.sizes: dict[str, int] = {}  # file key -> its size, for the progress in bytes read
         self.cut_sizes: dict[str, int] = {}  # file key -> the size of what its parts cut (unpacked, if gzipped)
+        self.unpack_room = unpack_room(unpacked)  # bytes left for unpacked copies
         self.bytes_read = self.bytes_in_all = 0
         self.writer = None
 
@@ -328,10 +338,14 @@ class _Reindex:
         return changed
 
     def _fingerprint(self, path: Path, key: str) -> tuple[str, list[Part]]:
-        """The file's fingerprint and parts (see _fingerprint), noting the size they cut."""
-        file_hash, parts = _fingerprint(path, self.unpacked)
+        """The file's fingerprint and parts (see _fingerprint), noting the size they cut. A
+        gzipped file is unpacked to be cut only while the copies so far leave room (every
+        copy is made before the reading starts); past that it is read whole."""
+        file_hash, parts = _fingerprint(path, self.unpacked if self.unpack_room > 0 else None)
         if parts:
             self.cut_sizes[key] = parts[-1].end
+            if parts[0].data:
+                self.unpack_room -= parts[-1].end
         return file_hash, parts
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:

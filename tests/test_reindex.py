@@ -332,6 +332,27 @@ def test_large_gzipped_dumps_are_read_in_parts_each_unpacked_copy_deleted_once_r
     assert counts(again)["updated"] == 1 and search.search(index_dir, "correction").total == 1
 
 
+def test_gzipped_dumps_past_the_room_for_unpacked_copies_are_read_whole(folder, tmp_path, monkeypatch):
+    """Every copy is made before the reading starts: once they would take more than their
+    share of the free disk, the next dumps are read whole, as a small gzip is."""
+    for name in ("a", "b", "c"):
+        path = write_dump(folder, 150)
+        own_urls = path.read_bytes().replace(b".org/", f".org/{name}/".encode())
+        path.with_name(f"{name}.jsonl.gz").write_bytes(gzip.compress(own_urls))
+        path.unlink()
+    whole = search.reindex([folder], tmp_path / "whole")
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    monkeypatch.setattr(search.indexer, "unpack_room", lambda folder: 1)  # room for one copy, however large
+    index_dir = tmp_path / "parts"
+    unpacked = index_dir / search.indexer.UNPACKED
+    copies = []
+    in_parts = search.reindex([folder], index_dir, workers=2,
+                              progress=lambda *_: copies.append(len(list(unpacked.iterdir()))))
+    assert copies[0] == 1 and copies[-1] == 0 and not unpacked.exists()
+    assert counts(in_parts) == counts(whole) and counts(whole)["new"] == 455  # the folder held 5 before
+    assert ids(index_dir) == ids(tmp_path / "whole")
+
+
 def test_a_large_json_array_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
     items = [json.loads(line) for line in write_dump(folder, 150).read_text().splitlines()]
     (folder / "dump.jsonl").unlink()
