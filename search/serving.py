@@ -2,6 +2,7 @@
 that keep one expensive query from holding a worker."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -112,13 +113,18 @@ class SharedIndex:
             time.sleep(0.001)
 
     def _fresh(self, current):
-        """This thread's searcher on the latest commit; refresh() reuses the readers of
-        unchanged segments and closes the rest."""
-        if current is None:
-            fresh = self.ix.searcher()
-        else:
-            fresh = current if current.reader().generation() == self.latest_generation() else current.refresh()
-        if fresh is not current and self._warms:  # segments gone are let go; the commit's are read
+        """This thread's searcher on the latest commit. Opened anew, not by Whoosh's
+        refresh(), which keeps reading the segments of the old reader that the commit
+        dropped (whoosh-reloaded 2.7: its index reader adds them back): removed articles
+        would still be found, and the dropped segments' arrays kept. The arrays of the
+        segments still there are shared, not read again."""
+        if current is not None and current.reader().generation() == self.latest_generation():
+            return current
+        fresh = self.ix.searcher()
+        if current is not None:
+            current.close()
+            gc.unfreeze()  # a warmed server froze what it held (web/server.py): it may be garbage now
+        if self._warms:  # segments gone are let go; the commit's are read
             from search.vectorized import segment_key
 
             live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}

@@ -74,6 +74,23 @@ def test_a_shared_index_reuses_its_searcher_until_a_commit(harbour, tmp_path):
         assert after is not first
 
 
+def test_a_shared_index_forgets_what_a_commit_removed(harbour, tmp_path):
+    """After a commit a server answers from the commit's segments alone: Whoosh's
+    refresh() would go on reading the segments the commit dropped (a full rebuild's,
+    merged ones), finding removed articles and old copies."""
+    shared = SharedIndex(harbour, warm=False)
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
+    search.reindex([extra.parent], harbour)
+    assert search.search(shared, "lighthouse").total == 1
+    extra.write_text(json.dumps({"title": "Foghorn sounded", "body": "The foghorn sounds."}))
+    search.reindex([extra.parent], harbour, full=True)
+    assert search.search(shared, "lighthouse").total == 0 and search.search(shared, "foghorn").total == 1
+    assert search.search(shared, "harbour").total == len(STORIES)
+    with shared.searcher() as served, search.open_index(harbour).searcher() as fresh:
+        assert served.doc_count_all() == fresh.doc_count_all() == len(STORIES) + 1
+
+
 def test_the_real_server_picks_up_a_reindex_without_restart(harbour, tmp_path):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(harbour), "--port", str(port)],
@@ -86,6 +103,9 @@ def test_the_real_server_picks_up_a_reindex_without_restart(harbour, tmp_path):
         (tmp_path / "articles-corpus" / "more.jsonl").write_text(json.dumps({"title": "Lighthouse relit", "body": "Shines."}))
         search.reindex([tmp_path / "articles-corpus"], harbour)
         assert query() == 1
+        (tmp_path / "articles-corpus" / "more.jsonl").write_text(json.dumps({"title": "Foghorn", "body": "Sounds."}))
+        search.reindex([tmp_path / "articles-corpus"], harbour, full=True)
+        assert query() == 0  # nor found in the segments the rebuild dropped
     finally:
         server.terminate()
         _, log = server.communicate(timeout=10)
