@@ -121,15 +121,18 @@ class SharedIndex:
         if current is not None and current.reader().generation() == self.latest_generation():
             return current
         fresh = self.ix.searcher()
-        if current is not None:
-            current.close()
-            gc.unfreeze()  # a warmed server froze what it held (web/server.py): it may be garbage now
         if self._warms:  # segments gone are let go; the commit's are read
             from search.vectorized import segment_key
 
             live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}
             self._warm = [arrays for arrays in self._warm if arrays.key in live]
             self._warm_commit(fresh.reader().generation())
+        if current is not None:  # closed last: on an error above, this thread keeps a searcher that works
+            current.close()
+            if gc.get_freeze_count():  # a warmed server froze what it held (web/server.py): some is garbage now
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
         return fresh
 
     def _warm_commit(self, generation: int) -> None:

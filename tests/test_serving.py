@@ -180,16 +180,22 @@ def test_warming_waits_while_a_request_is_answered(harbour):
     assert done.wait(5)
 
 
-def test_a_warmed_server_worker_leaves_what_it_keeps_out_of_garbage_collections(harbour):
-    """gunicorn's hook on a real app, in a process of its own (freezing is for good)."""
+def test_a_warmed_server_worker_leaves_what_it_keeps_out_of_garbage_collections(harbour, tmp_path):
+    """gunicorn's hook on a real app, in a process of its own (freezing is for good); after
+    a commit, what the old one held is let go and the rest frozen again."""
+    extra = tmp_path / "articles-corpus" / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
     code = (
-        "import gc, types\n"
+        "import gc, types, search\n"
         "from web import create_app\n"
         "from web.server import GC_THRESHOLDS, warm\n"
         f"app = create_app({{'MORGUE_INDEX': {str(harbour)!r}}})\n"
         "before = gc.get_freeze_count()\n"
         "warm(types.SimpleNamespace(wsgi=app))\n"
         "print(before, gc.get_freeze_count() > 10_000, gc.get_threshold() == GC_THRESHOLDS)\n"
+        f"search.reindex([{str(extra.parent)!r}], {str(harbour)!r})\n"
+        "found = app.test_client().get('/api/search?q=lighthouse').get_json()['total']\n"
+        "print(found, gc.get_freeze_count() > 10_000)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
-    assert out.split() == ["0", "True", "True"]
+    assert out.split() == ["0", "True", "True", "1", "True"]
