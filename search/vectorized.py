@@ -37,7 +37,7 @@ from search.ranking import MICROSECONDS_A_DAY, Ranking, WordQuery, idf, length_n
 
 POSTINGS_KEPT = 4_000_000  # postings cached per segment (about 16 bytes each)
 JOINED_KEPT = 2_000_000  # and for all segments joined, when an index has several
-PLACES_KEPT = 1_000_000  # postings' positions kept per segment for phrases (about 35 bytes each)
+PLACES_KEPT = 64 << 20  # bytes of positions kept for phrases, for every segment of the process together
 TERMS_KEPT = 200_000  # term lookups cached per segment
 VOCABULARY_KEPT = 50_000  # a field with at most this many terms in a segment has them in a set (about 4 MB)
 LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -75,8 +75,8 @@ class Ranked:
 @dataclass(frozen=True, slots=True)
 class _PlacesBlock:
     """A block of postings' article numbers and their positions, still encoded, packed
-    (about 35 bytes a posting, against 95 as Python objects): the value of the i-th
-    posting is values[starts[i]:starts[i + 1]]."""
+    (about 35 bytes a posting on news, against 95 as Python objects): the value of the
+    i-th posting is values[starts[i]:starts[i + 1]]."""
 
     ids: array
     values: bytes
@@ -87,6 +87,9 @@ class _PlacesBlock:
         gaps, _, values = loads(data())
         return cls(array("q", accumulate(gaps)), b"".join(values), array("q", accumulate(map(len, values), initial=0)))
 
+    def nbytes(self) -> int:
+        return len(self.values) + 16 * len(self.ids) + 200  # values, ids and offsets, the objects
+
     def chosen(self, wanted: set[int]) -> tuple[list[int], list[bytes]]:
         """The wanted article numbers the block holds, and their values."""
         found = [(doc, i) for i, doc in enumerate(self.ids) if doc in wanted]
@@ -95,11 +98,11 @@ class _PlacesBlock:
 
 
 class KeptPostings:
-    """Postings (or blocks of positions) by term, read on first use; past `limit`
-    postings in all, the terms used least recently are dropped."""
+    """Postings (or blocks of positions) by term, read on first use; past `limit` in all
+    (postings, or what `measure` gives), the terms used least recently are dropped."""
 
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
+    def __init__(self, limit: int, measure: Callable[[object], int] = lambda found: len(found.ids)):
+        self.limit, self.size, self.measure = limit, 0, measure
         self._terms: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -112,13 +115,16 @@ class KeptPostings:
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = found
-                self.size += len(found.ids)
+                self.size += self.measure(found)
             while self.size > self.limit and len(self._terms) > 1:
-                self.size -= len(self._terms.popitem(last=False)[1].ids)
+                self.size -= self.measure(self._terms.popitem(last=False)[1])
         return found
 
     def __len__(self) -> int:
         return len(self._terms)
+
+
+KEPT_PLACES = KeptPostings(PLACES_KEPT, _PlacesBlock.nbytes)  # (segment, field, term, block) -> _PlacesBlock
 
 
 class Segment:
@@ -134,7 +140,6 @@ class Segment:
         self.dead[self.deleted] = True
         self._lock = threading.Lock()
         self.kept = KeptPostings(POSTINGS_KEPT)
-        self.kept_places = KeptPostings(PLACES_KEPT)
         self._infos: dict = {}
         self._vocabulary: dict[str, frozenset[bytes]] = {}  # field -> every term it has here, once known
         self._lengths: dict[str, np.ndarray] = {}
@@ -166,7 +171,8 @@ class Segment:
     def positions(self, reader, field: str, text: bytes, docs: list[int]) -> dict[int, list[int]]:
         """Where the term stands in each of docs (sorted article numbers that hold it):
         only the blocks that can hold them are read, and the blocks read are kept a while
-        (phrases of common words recur: 2 of 3 blocks a phrase needed on news50k)."""
+        in KEPT_PLACES (phrases of common words recur: 2 of 3 blocks a phrase needed on
+        news50k had been read before)."""
         info = self.info(reader, field, text)
         if info is None or not docs:
             return {}
@@ -184,7 +190,7 @@ class Segment:
             if first == len(docs):
                 break
             if docs[first] <= highest:  # else the block holds none of them
-                block = self.kept_places.get((field, text, number), partial(_PlacesBlock.read, data))
+                block = KEPT_PLACES.get((self.key, field, text, number), partial(_PlacesBlock.read, data))
                 held, values = block.chosen(wanted)
                 found.update(zip(held, decode_all(values)))
             after = highest

@@ -328,7 +328,7 @@ def test_postings_read_without_positions_are_whooshs(corpus_index):
         assert_postings_are_whooshs(searcher.reader().leaf_readers()[0][0])
 
 
-def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index):
+def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index, monkeypatch):
     """Whoosh writes 128 postings to a block: words in hundreds of articles span several."""
     articles = [{"url": f"https://example.org/{n}", "title": f"Tide {n % 7}",
                  "body": "harbour " * (n % 4 + 1) + f"pier{n % 3} crane, report {n}"} for n in range(450)]
@@ -349,7 +349,12 @@ def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index):
             for wanted in ([docs[127]], [docs[128]], docs[127:129], docs[::50], docs):  # a block's last, the next's first
                 assert Segment(reader).positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}
                 assert arrays.positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}  # kept
-            assert len(arrays.kept_places) == 2 and arrays.kept_places.size == 150
+            term = (arrays.key, "body", word.encode())
+            kept = [block for key, block in vectorized.KEPT_PLACES._terms.items() if key[:3] == term]
+            assert [len(block.ids) for block in kept] == [128, 22]
+        monkeypatch.setattr(vectorized, "KEPT_PLACES", vectorized.KeptPostings(1000, vectorized._PlacesBlock.nbytes))
+        assert Segment(reader).positions(reader, "body", b"pier2", docs) == every  # the blocks of 128 and 22 again
+        assert [len(block.ids) for block in vectorized.KEPT_PLACES._terms.values()] == [22]  # 128 took over 1000 B
     with search.open_index(index_dir).searcher(weighting=Ranking()) as searcher:
         for text, matches in (('"harbour pier1"', 149), ('"harbour harbour pier2"', 113), ('"pier0 crane"', 150),
                               ('"crane harbour"', 0)):
