@@ -224,8 +224,13 @@ def http_benchmark(morgue_index: Path, inputs: list[Path], titles: list[str], se
                             ("during reindex /api/search, distinct queries", distinct[::-1])):
             reindex = subprocess.Popen([sys.executable, "-m", "search", "reindex", *map(str, inputs), "--index",
                                         str(morgue_index), "--full", "-q"], stdout=subprocess.DEVNULL)
-            results[name] = load(base, "/api/search", asked, seconds)  # a reindex of its own: one takes about as long
-            reindex.wait()
+            try:
+                results[name] = load(base, "/api/search", asked, seconds)  # a reindex of its own: it takes as long
+            except BaseException:
+                reindex.terminate()  # not left holding the index's lock (a killed reindex leaves it as it was)
+                raise
+            finally:
+                reindex.wait()
         return results
     finally:
         server.terminate()

@@ -223,7 +223,7 @@ def _build_table(searcher, generation: int) -> _Table:
             guessed[docnum] = bool(fields.get("published_guess"))
     dated = days[~guessed & (days > 0)]
     people_docs = np.array(people_docs, np.int64)
-    people_from = np.searchsorted(people_docs, np.arange(size + 1))  # docnums come in order
+    people_from = np.searchsorted(people_docs, np.arange(size + 1)).astype(np.int32)  # docnums come in order
     periods = {unit: _periods_of(days, unit) for unit in ("year", "month")}
     return _Table(generation, _Names.of(source_numbers), _Names.of(person_numbers), sources, people_docs,
                   np.array(people, np.int32), people_from, days, guessed, periods,
@@ -235,7 +235,7 @@ def _periods_of(days: np.ndarray, unit: str) -> _Periods:
     dated = days > 0
     periods = (days[dated] - EPOCH).astype("datetime64[D]").astype(f"datetime64[{UNITS[unit]}]")
     found, numbers = np.unique(periods, return_inverse=True)
-    codes = np.zeros(len(days), np.int64)
+    codes = np.zeros(len(days), np.int32)
     codes[dated] = numbers + 1
     return _Periods([""] + np.datetime_as_string(found).tolist(), codes)
 
@@ -270,7 +270,7 @@ def _range(first: int, last: int, table: _Table, span) -> tuple[date, date]:
     return first, last
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=128)  # a year chart from a stray early date can hold thousands of periods
 def _chart(first: date, last: date) -> tuple[str, tuple[str, ...]]:
     """The chart's unit and its periods from first to last (kept: searches repeat ranges)."""
     unit, key, step = _unit(first, last)
