@@ -323,7 +323,9 @@ class _Reindex:
                 file_hash, parts = self._fingerprint(path, key)
             if old is None or old.file_hash != file_hash:
                 changed.append((path, key, file_hash, parts))
-            elif old.duplicates:
+                continue
+            self._discard(parts)  # unchanged, though touched: its unpacked copy is not needed
+            if old.duplicates:
                 holding.append((path, key, file_hash, old))
             else:
                 self._unchanged(path, key, file_hash, old)
@@ -347,6 +349,12 @@ class _Reindex:
             if parts[0].data:
                 self.unpack_room -= parts[-1].end
         return file_hash, parts
+
+    def _discard(self, parts: list[Part] | None) -> None:
+        """Deletes the unpacked copy parts were cut from, if any, and gives back its room."""
+        if parts and parts[0].data:
+            Path(parts[0].data).unlink(missing_ok=True)
+            self.unpack_room += parts[-1].end
 
     def _unchanged(self, path: Path, key: str, file_hash: str, old: IndexedFile) -> None:
         self.records[key] = {"hash": file_hash, "rejected": list(old.rejected), "duplicates": list(old.duplicates),

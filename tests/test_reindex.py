@@ -353,6 +353,29 @@ def test_gzipped_dumps_past_the_room_for_unpacked_copies_are_read_whole(folder, 
     assert ids(index_dir) == ids(tmp_path / "whole")
 
 
+def test_a_gzipped_dump_touched_but_unchanged_leaves_no_unpacked_copy(folder, tmp_path, monkeypatch):
+    """Fingerprinting a touched dump unpacks it; found unchanged, its copy goes at once
+    (it would take disk, and room from the dumps that changed)."""
+    for name in ("a", "b"):
+        path = write_dump(folder, 150)
+        own_urls = path.read_bytes().replace(b".org/", f".org/{name}/".encode())
+        path.with_name(f"{name}.jsonl.gz").write_bytes(gzip.compress(own_urls))
+        path.unlink()
+    index_dir = tmp_path / "parts"
+    search.reindex([folder], index_dir, workers=2)
+    monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
+    os.utime(folder / "a.jsonl.gz", (time.time() + 5, time.time() + 5))  # touched, the same bytes
+    path = write_dump(folder, 150, changed=3)
+    (folder / "b.jsonl.gz").write_bytes(gzip.compress(path.read_bytes().replace(b".org/", b".org/b/")))
+    path.unlink()
+    unpacked = index_dir / search.indexer.UNPACKED
+    copies = []
+    again = search.reindex([folder], index_dir, workers=2,
+                           progress=lambda *_: copies.append(len(list(unpacked.iterdir()))))
+    assert counts(again)["unchanged"] == 304 and counts(again)["updated"] == 1  # of b, the article changed
+    assert copies[0] == 1  # b's copy alone
+
+
 def test_a_large_json_array_in_parts_is_indexed_as_a_whole(folder, tmp_path, monkeypatch):
     items = [json.loads(line) for line in write_dump(folder, 150).read_text().splitlines()]
     (folder / "dump.jsonl").unlink()
