@@ -129,10 +129,7 @@ class SharedIndex:
             self._warm_commit(fresh.reader().generation())
         if current is not None:  # closed last: on an error above, this thread keeps a searcher that works
             current.close()
-            if gc.get_freeze_count():  # a warmed server froze what it held (web/server.py): some is garbage now
-                gc.unfreeze()
-                gc.collect()
-                gc.freeze()
+            gc.unfreeze()  # a warmed server froze what it held (web/server.py): some is garbage now
         return fresh
 
     def _warm_commit(self, generation: int) -> None:

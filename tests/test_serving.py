@@ -182,7 +182,7 @@ def test_warming_waits_while_a_request_is_answered(harbour):
 
 def test_a_warmed_server_worker_leaves_what_it_keeps_out_of_garbage_collections(harbour, tmp_path):
     """gunicorn's hook on a real app, in a process of its own (freezing is for good); after
-    a commit, what the old one held is let go and the rest frozen again."""
+    a commit, what was frozen is let back into collections (the old commit's may be garbage)."""
     extra = tmp_path / "articles-corpus" / "more.jsonl"
     extra.write_text(json.dumps({"title": "Lighthouse relit", "body": "The lighthouse shines again."}))
     code = (
@@ -195,7 +195,7 @@ def test_a_warmed_server_worker_leaves_what_it_keeps_out_of_garbage_collections(
         "print(before, gc.get_freeze_count() > 10_000, gc.get_threshold() == GC_THRESHOLDS)\n"
         f"search.reindex([{str(extra.parent)!r}], {str(harbour)!r})\n"
         "found = app.test_client().get('/api/search?q=lighthouse').get_json()['total']\n"
-        "print(found, gc.get_freeze_count() > 10_000)\n"
+        "print(found, gc.get_freeze_count())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
-    assert out.split() == ["0", "True", "True", "1", "True"]
+    assert out.split() == ["0", "True", "True", "1", "0"]
