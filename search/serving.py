@@ -117,7 +117,7 @@ class SharedIndex:
         refresh(), which keeps reading the segments of the old reader that the commit
         dropped (whoosh-reloaded 2.7: its index reader adds them back): removed articles
         would still be found, and the dropped segments' arrays kept. The arrays of the
-        segments still there are shared, not read again."""
+        segments still there are shared while something holds them (the warmed list does)."""
         if current is not None and current.reader().generation() == self.latest_generation():
             return current
         fresh = self.ix.searcher()
