@@ -23,6 +23,7 @@ from whoosh.index import LockError, clean_files
 from whoosh.writing import CLEAR
 
 from search.ingest import EMPTY, FileOutcome, Part, file_parts, find_files, read_file, read_part
+from search.ingest.content import gzip_size
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, build_schema
@@ -341,9 +342,11 @@ class _Reindex:
 
     def _fingerprint(self, path: Path, key: str) -> tuple[str, list[Part]]:
         """The file's fingerprint and parts (see _fingerprint), noting the size they cut. A
-        gzipped file is unpacked to be cut only while the copies so far leave room (every
-        copy is made before the reading starts); past that it is read whole."""
-        file_hash, parts = _fingerprint(path, self.unpacked if self.unpack_room > 0 else None)
+        gzipped file is unpacked to be cut only if its copy, by the size its trailer gives,
+        fits in the room the copies so far leave (every copy is made before the reading
+        starts); else it is read whole."""
+        room = self.unpack_room > 0 and gzip_size(path) <= self.unpack_room
+        file_hash, parts = _fingerprint(path, self.unpacked if room else None)
         if parts:
             self.cut_sizes[key] = parts[-1].end
             if parts[0].data:

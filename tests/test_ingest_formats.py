@@ -485,3 +485,14 @@ def test_a_short_brief_is_not_taken_for_a_word_list(tmp_path):
     path = tmp_path / "brief.txt"
     path.write_text("Fire on Quay Street\n\nNo one was hurt.\n")
     assert read(path).articles[0].body == "No one was hurt."
+
+
+def test_a_gzip_says_what_it_unpacks_to(tmp_path):
+    """Its trailer: the last member's size (a reindex checks it against the disk it may use)."""
+    from search.ingest.content import gzip_size
+
+    (tmp_path / "one.gz").write_bytes(gzip.compress(b"x" * 70_000))
+    (tmp_path / "two.gz").write_bytes(gzip.compress(b"a" * 10) + gzip.compress(b"b" * 25))
+    (tmp_path / "plain.jsonl").write_text("{}\n")
+    assert gzip_size(tmp_path / "one.gz") == 70_000 and gzip_size(tmp_path / "two.gz") == 25
+    assert gzip_size(tmp_path / "plain.jsonl") == 0 and gzip_size(tmp_path / "missing.gz") == 0

@@ -342,7 +342,8 @@ def test_gzipped_dumps_past_the_room_for_unpacked_copies_are_read_whole(folder, 
         path.unlink()
     whole = search.reindex([folder], tmp_path / "whole")
     monkeypatch.setattr(search.ingest, "PART_BYTES", 500)
-    monkeypatch.setattr(search.indexer, "unpack_room", lambda folder: 1)  # room for one copy, however large
+    one_copy = len(gzip.decompress((folder / "a.jsonl.gz").read_bytes()))
+    monkeypatch.setattr(search.indexer, "unpack_room", lambda folder: one_copy + 100)  # room for one copy
     index_dir = tmp_path / "parts"
     unpacked = index_dir / search.indexer.UNPACKED
     copies = []

@@ -62,6 +62,19 @@ def unpacked_name(name: str) -> str:
     return name[:-3] if name.lower().endswith(".gz") else name
 
 
+def gzip_size(path) -> int:
+    """What a gzipped file says it unpacks to (its trailer: the last member's size, modulo
+    4 GB); 0 for a file that is not gzipped or cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            if file.read(2) != GZIP_MAGIC:
+                return 0
+            file.seek(-4, 2)
+            return int.from_bytes(file.read(4), "little")
+    except OSError:
+        return 0
+
+
 def inflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The bytes inside a gzip given in chunks, member after member (a .gz may hold several,
     one after another; bytes after the last are left out), a piece of at most PIECE_BYTES at
