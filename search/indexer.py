@@ -235,15 +235,16 @@ def unpack_room(folder: Path) -> int:
         return 0
 
 
-def _fingerprint(path: Path, unpack_into: Path | None) -> tuple[str, list[Part]]:
+def _fingerprint(path: Path, unpack_into: Path, room: int) -> tuple[str, list[Part]]:
     """The file's fingerprint ("" when it cannot be read, or is not a regular file: a named
     pipe would block the read) and, for a large file that can be cut (gzipped or not), its
-    parts, from one read."""
+    parts, from one read. A gzip is unpacked into unpack_into only if what its trailer says
+    it unpacks to fits in `room` bytes."""
     digest = hashlib.sha1()
     try:
         if not S_ISREG(path.stat().st_mode):
             return "", []
-        parts = file_parts(path, digest, unpack_into)
+        parts = file_parts(path, digest, unpack_into if gzip_size(path) <= room else None)
     except OSError:
         return "", []
     return digest.hexdigest()[:20], parts
@@ -345,8 +346,7 @@ class _Reindex:
         gzipped file is unpacked to be cut only if its copy, by the size its trailer gives,
         fits in the room the copies so far leave (every copy is made before the reading
         starts); else it is read whole."""
-        room = self.unpack_room > 0 and gzip_size(path) <= self.unpack_room
-        file_hash, parts = _fingerprint(path, self.unpacked if room else None)
+        file_hash, parts = _fingerprint(path, self.unpacked, self.unpack_room)
         if parts:
             self.cut_sizes[key] = parts[-1].end
             if parts[0].data:
