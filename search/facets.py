@@ -118,7 +118,8 @@ class _Table:
     day is a guess, and the year and month it falls in; people as (docnum, name) pairs in
     docnum order, a docnum's first at `people_from[docnum]`. Sources and people are
     numbers into their `_Names`. `articles` counts the articles of known date per period,
-    by unit, once asked."""
+    by unit, once asked; `parts` are the segments' shares, which the next commit's table
+    takes again for the segments it kept."""
 
     generation: int
     source_names: _Names
@@ -133,6 +134,7 @@ class _Table:
     first: int  # the first and last known days, as ordinals (0 when none)
     last: int
     articles: dict[str, dict[str, int]]  # unit -> period -> articles of known date
+    parts: dict  # (segment id, its articles) -> _Part
 
 
 _tables: WeakKeyDictionary = WeakKeyDictionary()  # index -> its latest _Table
@@ -201,33 +203,78 @@ def _table(ix, searcher) -> _Table:
         with _building:
             table = _tables.get(ix)
             if table is None or table.generation != generation:
-                table = _tables[ix] = _build_table(searcher, generation)
+                table = _tables[ix] = _build_table(searcher, generation, table.parts if table else {})
     return table
 
 
-def _build_table(searcher, generation: int) -> _Table:
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One segment's share of a table, numbered within the segment: what a reindex that
+    adds a segment leaves as it was (a segment's stored fields never change)."""
+
+    source_names: list[str]
+    sources: np.ndarray
+    people_docs: np.ndarray
+    person_names: list[str]
+    people: np.ndarray
+    days: np.ndarray
+    guessed: np.ndarray
+
+    @classmethod
+    def read(cls, reader) -> _Part:
+        """Reads the segment's stored fields (deleted articles' too: a later commit may
+        delete more, and the part stays valid)."""
+        size = reader.doc_count_all()
+        source_numbers: dict[str, int] = {"": 0}
+        person_numbers: dict[str, int] = {}
+        sources, days = np.zeros(size, np.int32), np.zeros(size, np.int64)
+        guessed = np.zeros(size, dtype=bool)
+        people_docs, people = [], []
+        for docnum in range(size):
+            fields = reader.stored_fields(docnum)
+            sources[docnum] = source_numbers.setdefault(fields.get("source") or "", len(source_numbers))
+            for name in filter(None, fields.get("person", "").split(",")):
+                people_docs.append(docnum)
+                people.append(person_numbers.setdefault(name, len(person_numbers)))
+            published = fields.get("published")
+            if isinstance(published, datetime):
+                days[docnum] = published.toordinal()
+                guessed[docnum] = bool(fields.get("published_guess"))
+        return cls(list(source_numbers), sources, np.array(people_docs, np.int64), list(person_numbers),
+                   np.array(people, np.int32), days, guessed)
+
+
+def _build_table(searcher, generation: int, known: dict) -> _Table:
+    """Joins the segments' parts (read for new segments, `known` by segment for the rest)
+    into the index's table; deleted articles have no day, so they count in no period."""
     size = searcher.doc_count_all()
     source_numbers: dict[str, int] = {"": 0}
     person_numbers: dict[str, int] = {"": 0}
     sources, days = np.zeros(size, np.int32), np.zeros(size, np.int64)
     guessed = np.zeros(size, dtype=bool)
-    people_docs, people = [], []
-    for docnum, fields in searcher.reader().iter_docs():
-        sources[docnum] = source_numbers.setdefault(fields.get("source") or "", len(source_numbers))
-        for name in filter(None, fields.get("person", "").split(",")):
-            people_docs.append(docnum)
-            people.append(person_numbers.setdefault(name, len(person_numbers)))
-        published = fields.get("published")
-        if isinstance(published, datetime):
-            days[docnum] = published.toordinal()
-            guessed[docnum] = bool(fields.get("published_guess"))
+    people_docs, people, parts = [], [], {}
+    for reader, offset in searcher.reader().leaf_readers():
+        key = (reader.segment().segment_id(), reader.doc_count_all())
+        part = parts[key] = known.get(key) or _Part.read(reader)
+        end = offset + len(part.days)
+        sources[offset:end] = _numbered(part.source_names, source_numbers)[part.sources]
+        people_docs.append(part.people_docs + offset)
+        people.append(_numbered(part.person_names, person_numbers)[part.people])
+        days[offset:end], guessed[offset:end] = part.days, part.guessed
+        if reader.has_deletions():
+            days[np.fromiter(reader.deleted_docs_set, np.int64) + offset] = 0
     dated = days[~guessed & (days > 0)]
-    people_docs = np.array(people_docs, np.int64)
+    people_docs = np.concatenate(people_docs) if people_docs else np.zeros(0, np.int64)
     people_from = np.searchsorted(people_docs, np.arange(size + 1)).astype(np.int32)  # docnums come in order
     periods = {unit: _periods_of(days, unit) for unit in ("year", "month")}
     return _Table(generation, _Names.of(source_numbers), _Names.of(person_numbers), sources, people_docs,
-                  np.array(people, np.int32), people_from, days, guessed, periods,
-                  int(dated.min()) if len(dated) else 0, int(dated.max()) if len(dated) else 0, {})
+                  np.concatenate(people) if people else np.zeros(0, np.int32), people_from, days, guessed, periods,
+                  int(dated.min()) if len(dated) else 0, int(dated.max()) if len(dated) else 0, {}, parts)
+
+
+def _numbered(names: list[str], numbers: dict[str, int]) -> np.ndarray:
+    """The index-wide numbers of a part's names, numbering the new ones."""
+    return np.array([numbers.setdefault(name, len(numbers)) for name in names], np.int32)
 
 
 def _periods_of(days: np.ndarray, unit: str) -> _Periods:
