@@ -2,9 +2,10 @@
 attention over time (matches per period against all articles of that period).
 
 Counting from stored fields on every request would read every match's document each
-time. Instead one pass per index generation fills a table of arrays (docnum -> source,
-people, day, year and month), and a request counts over the docnums it matched with a few
-array operations: fast enough to give every web search its side panel.
+time. Instead one pass over each segment's stored fields fills a table of arrays (docnum ->
+source, people, day, year and month), and a request counts over the docnums it matched with
+a few array operations: fast enough to give every web search its side panel. A commit's
+table reads only the segments the commit added (a daily update: one small segment).
 """
 from __future__ import annotations
 
