@@ -14,7 +14,9 @@ one JSON object of latencies in milliseconds: {"morgue": {"p50", "p95", "p99"}, 
 core) and prints requests/s, errors and latency percentiles with 8 clients for 60 s each:
 /api/search with the 300 queries over and over (so recent results are remembered) and with
 distinct queries, and the search page /, idle, then /api/search again while
-`morgue reindex --full` runs (a reindex for each of the two runs). `--skip-api` runs only that.
+`morgue reindex --full` runs (a reindex for each of the two runs), and last with distinct
+queries while one article changes and is reindexed every 10 s (a daily update's commit: the
+server moves to it under load). `--skip-api` runs only that.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ WARMUP = 20  # further queries answered before the timed ones
 CLIENTS = 8
 HTTP_SECONDS = 60
 DISTINCT = 50_000  # queries drawn for the runs that should not repeat one
+DAILY_EVERY = 10  # seconds between the one-article reindexes of the last HTTP run
 
 
 def percentiles(samples: list[float]) -> dict:
@@ -231,10 +234,29 @@ def http_benchmark(morgue_index: Path, inputs: list[Path], titles: list[str], se
                 raise
             finally:
                 reindex.wait()
+        stop = threading.Event()
+        updating = threading.Thread(target=daily_updates, args=(morgue_index, inputs, stop))
+        updating.start()
+        try:
+            results["during daily updates /api/search, distinct queries"] = load(base, "/api/search", distinct[1::2], seconds)
+        finally:
+            stop.set()
+            updating.join()
         return results
     finally:
         server.terminate()
         server.wait()
+
+
+def daily_updates(morgue_index: Path, inputs: list[Path], stop: threading.Event) -> None:
+    """A reindex of one changed article every DAILY_EVERY seconds until stopped: what a
+    server sees when its archive is updated as news comes in."""
+    changed = sorted(inputs[-1].rglob("*.txt"))[0]
+    while not stop.wait(DAILY_EVERY):
+        with open(changed, "a", encoding="latin-1") as out:
+            out.write(f"\nA late correction at {time.time():.0f}.")
+        subprocess.run([sys.executable, "-m", "search", "reindex", *map(str, inputs), "--index", str(morgue_index), "-q"],
+                       stdout=subprocess.DEVNULL, check=True)
 
 
 def main() -> None:
