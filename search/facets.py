@@ -9,11 +9,13 @@ table reads only the segments the commit added (a daily update: one small segmen
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -208,6 +210,9 @@ def _table(ix, searcher) -> _Table:
     return table
 
 
+PART_FILE = ".facets.npz"  # a segment's part, beside its files (Whoosh deletes it with them)
+
+
 @dataclass(frozen=True, slots=True)
 class _Part:
     """One segment's share of a table, numbered within the segment: what a reindex that
@@ -222,27 +227,82 @@ class _Part:
     guessed: np.ndarray
 
     @classmethod
-    def read(cls, reader) -> _Part:
-        """Reads the segment's stored fields (deleted articles' too: a later commit may
-        delete more, and the part stays valid)."""
-        size = reader.doc_count_all()
-        source_numbers: dict[str, int] = {"": 0}
-        person_numbers: dict[str, int] = {}
-        sources, days = np.zeros(size, np.int32), np.zeros(size, np.int64)
-        guessed = np.zeros(size, dtype=bool)
-        people_docs, people = [], []
-        for docnum in range(size):
-            fields = reader.stored_fields(docnum)
-            sources[docnum] = source_numbers.setdefault(fields.get("source") or "", len(source_numbers))
-            for name in filter(None, fields.get("person", "").split(",")):
-                people_docs.append(docnum)
-                people.append(person_numbers.setdefault(name, len(person_numbers)))
-            published = fields.get("published")
-            if isinstance(published, datetime):
-                days[docnum] = published.toordinal()
-                guessed[docnum] = bool(fields.get("published_guess"))
-        return cls(list(source_numbers), sources, np.array(people_docs, np.int64), list(person_numbers),
-                   np.array(people, np.int32), days, guessed)
+    def of(cls, reader) -> _Part:
+        """The part a reindex saved for the segment, else read from its stored fields
+        (deleted articles' too: a later commit may delete more, and the part stays valid)."""
+        part = _load(reader)
+        if part is None:
+            gathered = PartWriter()
+            for docnum in range(reader.doc_count_all()):
+                gathered.add(reader.stored_fields(docnum))
+            part = gathered.part()
+        return part
+
+
+class PartWriter:
+    """Gathers a segment's part from its articles' stored fields, in docnum order; a
+    reindex worker saves it beside the segment it writes, so that a server moving to the
+    commit reads arrays instead of every article (2 s for 50,000 after a full rebuild)."""
+
+    def __init__(self):
+        self.source_numbers: dict[str, int] = {"": 0}
+        self.person_numbers: dict[str, int] = {}
+        self.sources, self.days, self.guessed, self.people_docs, self.people = [], [], [], [], []
+
+    def add(self, fields: dict) -> None:
+        docnum = len(self.sources)
+        self.sources.append(self.source_numbers.setdefault(fields.get("source") or "", len(self.source_numbers)))
+        for name in filter(None, (fields.get("person") or "").split(",")):
+            self.people_docs.append(docnum)
+            self.people.append(self.person_numbers.setdefault(name, len(self.person_numbers)))
+        published = fields.get("published")
+        dated = isinstance(published, datetime)
+        self.days.append(published.toordinal() if dated else 0)
+        self.guessed.append(dated and bool(fields.get("published_guess")))
+
+    def part(self) -> _Part:
+        return _Part(list(self.source_numbers), np.array(self.sources, np.int32), np.array(self.people_docs, np.int64),
+                     list(self.person_numbers), np.array(self.people, np.int32), np.array(self.days, np.int64),
+                     np.array(self.guessed, bool))
+
+    def save(self, folder: Path, segment) -> None:
+        """Written under another name, then renamed: a part file is whole or absent (and
+        a partial one is the segment's, so Whoosh clears it away with the segment)."""
+        part, path = self.part(), folder / segment.make_filename(PART_FILE)
+        temporary = folder / segment.make_filename(".facets.partial")
+        with open(temporary, "wb") as out:
+            np.savez(out, **{name: getattr(part, name) for name in _ARRAYS},
+                     **_packed("source_names", part.source_names), **_packed("person_names", part.person_names))
+        os.replace(temporary, path)
+
+
+_ARRAYS = ("sources", "people_docs", "people", "days", "guessed")
+
+
+def _load(reader) -> _Part | None:
+    """The part saved beside the segment, if there is one and it covers the segment."""
+    folder = getattr(reader.storage(), "folder", None)
+    if folder is None:
+        return None
+    try:
+        with np.load(Path(folder) / reader.segment().make_filename(PART_FILE), allow_pickle=False) as saved:
+            part = _Part(_unpacked(saved, "source_names"), saved["sources"], saved["people_docs"],
+                         _unpacked(saved, "person_names"), saved["people"], saved["days"], saved["guessed"])
+    except (OSError, KeyError, ValueError):  # none saved (older indexes, merged segments), or unreadable
+        return None
+    return part if len(part.days) == reader.doc_count_all() else None
+
+
+def _packed(key: str, names: list[str]) -> dict[str, np.ndarray]:
+    """Names as their UTF-8 text joined and each one's length: NumPy's own strings take
+    four bytes a letter, all as long as the longest."""
+    return {key: np.frombuffer("".join(names).encode("utf-8"), np.uint8),
+            f"{key}_lengths": np.array([len(name) for name in names], np.int64)}
+
+
+def _unpacked(saved, key: str) -> list[str]:
+    text, ends = saved[key].tobytes().decode("utf-8"), np.cumsum(saved[f"{key}_lengths"]).tolist()
+    return [text[start:end] for start, end in zip([0] + ends, ends)]
 
 
 def _build_table(searcher, generation: int, known: dict) -> _Table:
@@ -256,7 +316,7 @@ def _build_table(searcher, generation: int, known: dict) -> _Table:
     people_docs, people, parts = [], [], {}
     for reader, offset in searcher.reader().leaf_readers():
         key = (reader.segment().segment_id(), reader.doc_count_all())
-        part = parts[key] = known.get(key) or _Part.read(reader)
+        part = parts[key] = known.get(key) or _Part.of(reader)
         end = offset + len(part.days)
         sources[offset:end] = _numbered(part.source_names, source_numbers)[part.sources]
         people_docs.append(part.people_docs + offset)

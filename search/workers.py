@@ -20,6 +20,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from search.facets import PartWriter
 from search.writing import QuickSegmentWriter
 
 PR_SET_PDEATHSIG = 1
@@ -144,7 +145,7 @@ class SegmentWorkers:
 def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int, reindex_pid: int) -> None:
     """A worker's life: jobs until the None that ends them, then its segment (or a failure)."""
     _worker_setup(reindex_pid)
-    writer = None
+    writer, facets = None, PartWriter()
     try:
         while (item := _next_job(jobs, reindex_pid)) is not None:
             number, job = item
@@ -156,8 +157,12 @@ def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int, rein
                 placed.append({"id": document["id"], "content_hash": document["content_hash"],
                                "placed": (writer.newsegment.segment_id(), writer.docnum)})
                 writer.add_document(**document)
+                facets.add(document)
             results.put(("job", number, (key, file_hash, outcome.without_articles(), placed, last)))
-        results.put(("segment", writer._finalize_segment() if writer else None))
+        segment = writer._finalize_segment() if writer else None
+        if segment is not None:
+            facets.save(Path(index_dir), segment)  # before the commit that makes the segment seen
+        results.put(("segment", segment))
     except BaseException:
         results.put(("error", traceback.format_exc().strip().splitlines()[-1]))
         raise

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 import search
-from conftest import NOW
+from conftest import CORPUS, NOW
 
 
 def art(title, published, **extra):
@@ -112,6 +112,34 @@ def test_a_reindex_leaves_the_table_of_kept_segments_and_counts_as_a_fresh_one(m
     search.reindex([folder], index_dir)
     assert all(same_as_fresh()[key] is part for key, part in before.items())  # the first segment, with a deletion
     assert published_in(ix, "2023-01") == 0
+
+
+def test_worker_segments_come_with_their_facets_which_count_as_the_stored_fields_do(tmp_path, monkeypatch):
+    """Each worker saves its segment's facet part beside it: after a full rebuild of
+    news50k a server's first faceted search read every article's stored fields (1.6 s),
+    now two small files (0.06 s). They give the facets the stored fields give, and
+    go when their segments go."""
+    from search import facets as module
+
+    monkeypatch.setattr(search.indexer, "PARALLEL_FROM", 1)  # the sample corpus through the workers
+    index_dir = tmp_path / "index"
+
+    def saved_and_segments():
+        saved = {path.name.split(".")[0] for path in index_dir.glob(f"*{module.PART_FILE}")}
+        return saved, {segment.segment_id() for segment in search.open_index(index_dir)._segments()}
+
+    search.reindex([CORPUS], index_dir, now=NOW, workers=2)
+    saved, segments = saved_and_segments()
+    assert saved == segments and saved
+    texts = ("", "harbour", "council", "mayor OR minister")
+    from_parts = [search.search(index_dir, text, facets=True).as_dict()["facets"] for text in texts]
+    for path in index_dir.glob(f"*{module.PART_FILE}"):
+        path.unlink()
+    assert [search.search(index_dir, text, facets=True).as_dict()["facets"] for text in texts] == from_parts
+    assert from_parts[0]["people"] and from_parts[0]["sources"] and from_parts[0]["years"]
+    search.reindex([CORPUS], index_dir, now=NOW, workers=2, full=True)
+    saved_again, segments = saved_and_segments()
+    assert saved_again == segments and not saved_again & saved
 
 
 def published_in(ix, month: str) -> int:
