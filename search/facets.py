@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from weakref import WeakKeyDictionary
+from zipfile import BadZipFile
 
 import numpy as np
 
@@ -288,7 +289,7 @@ def _load(reader) -> _Part | None:
         with np.load(Path(folder) / reader.segment().make_filename(PART_FILE), allow_pickle=False) as saved:
             part = _Part(_unpacked(saved, "source_names"), saved["sources"], saved["people_docs"],
                          _unpacked(saved, "person_names"), saved["people"], saved["days"], saved["guessed"])
-    except (OSError, KeyError, ValueError):  # none saved (older indexes, merged segments), or unreadable
+    except (OSError, KeyError, ValueError, EOFError, BadZipFile):  # none saved (older indexes, merged segments), or damaged
         return None
     return part if len(part.days) == reader.doc_count_all() else None
 
