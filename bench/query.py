@@ -236,29 +236,38 @@ def http_benchmark(morgue_index: Path, inputs: list[Path], titles: list[str], se
             finally:
                 reindex.wait()
         load(base, "/api/search", distinct[1::3], SETTLE_SECONDS)  # unmeasured: the server moves to the rebuild
-        stop = threading.Event()
-        updating = threading.Thread(target=daily_updates, args=(morgue_index, inputs, stop))
+        stop, updates = threading.Event(), []
+        updating = threading.Thread(target=daily_updates, args=(morgue_index, inputs, stop, updates))
         updating.start()
         try:
-            results["during daily updates /api/search, distinct queries"] = load(base, "/api/search", distinct[2::3], seconds)
+            row = load(base, "/api/search", distinct[2::3], seconds)
         finally:
             stop.set()
             updating.join()
+        if not updates or updates[-1] != "done":
+            raise RuntimeError(f"the daily updates failed: {updates[-1] if updates else 'none ran'}")
+        results["during daily updates /api/search, distinct queries"] = {**row, "updates": len(updates) - 1}
         return results
     finally:
         server.terminate()
         server.wait()
 
 
-def daily_updates(morgue_index: Path, inputs: list[Path], stop: threading.Event) -> None:
+def daily_updates(morgue_index: Path, inputs: list[Path], stop: threading.Event, updates: list) -> None:
     """A reindex of one changed article every DAILY_EVERY seconds until stopped: what a
-    server sees when its archive is updated as news comes in."""
-    changed = sorted(inputs[-1].rglob("*.txt"))[0]
-    while not stop.wait(DAILY_EVERY):
-        with open(changed, "a", encoding="latin-1") as out:
-            out.write(f"\nA late correction at {time.time():.0f}.")
-        subprocess.run([sys.executable, "-m", "search", "reindex", *map(str, inputs), "--index", str(morgue_index), "-q"],
-                       stdout=subprocess.DEVNULL, check=True)
+    server sees when its archive is updated as news comes in. Appends each summary line
+    to `updates`, then "done" (or the error that stopped it)."""
+    try:
+        changed = next(path for root in inputs for path in sorted(root.rglob("*.txt")))
+        while not stop.wait(DAILY_EVERY):
+            with open(changed, "a", encoding="latin-1") as out:
+                out.write(f"\nA late correction at {time.time():.0f}.")
+            summary = subprocess.run([sys.executable, "-m", "search", "reindex", *map(str, inputs), "--index",
+                                      str(morgue_index), "-q"], capture_output=True, text=True, check=True).stdout
+            updates.append(summary.splitlines()[0])
+        updates.append("done")
+    except Exception as error:  # noqa: BLE001 - reported by the run that needs it
+        updates.append(repr(error))
 
 
 def main() -> None:
