@@ -121,11 +121,11 @@ class SharedIndex:
         if current is not None and current.reader().generation() == self.latest_generation():
             return current
         fresh = self.ix.searcher()
-        if self._warms:  # segments gone are let go; the commit's are read
-            from search.vectorized import segment_key
+        if self._warms:  # segments gone are let go (those kept, until the commit's take from them); the commit's are read
+            from search.vectorized import Segment
 
-            live = {segment_key(leaf.reader()) for leaf, _ in fresh.leaf_searchers()}
-            self._warm = [arrays for arrays in self._warm if arrays.key in live]
+            live = {leaf.reader().segment().segment_id() for leaf, _ in fresh.leaf_searchers()}
+            self._warm = [arrays for arrays in self._warm if isinstance(arrays, Segment) and arrays.key[0] in live]
             self._warm_commit(fresh.reader().generation())
         if current is not None:  # closed last: on an error above, this thread keeps a searcher that works
             current.close()

@@ -112,13 +112,21 @@ class KeptPostings:
                 self._terms.move_to_end(key)
                 return self._terms[key]
         found = read()
+        self.put(key, found)
+        return found
+
+    def put(self, key, found) -> None:
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = found
                 self.size += self.measure(found)
             while self.size > self.limit and len(self._terms) > 1:
                 self.size -= self.measure(self._terms.popitem(last=False)[1])
-        return found
+
+    def items(self) -> list[tuple]:
+        """(key, what was read), the least recently used first."""
+        with self._lock:
+            return list(self._terms.items())
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -132,7 +140,7 @@ class Segment:
     shared by every reader of the segment (a server has one per thread). The reader that
     asks does the reading: a thread's reader may close while others go on."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, earlier: Segment | None = None):
         self.key = segment_key(reader)
         self.size = reader.doc_count_all()
         self.deleted = np.array(sorted(reader.deleted_docs_set), dtype=np.int64)
@@ -144,6 +152,18 @@ class Segment:
         self._vocabulary: dict[str, frozenset[bytes]] = {}  # field -> every term it has here, once known
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray | None] = {}
+        if earlier is not None and earlier.size == self.size and not len(np.setdiff1d(earlier.deleted, self.deleted)):
+            self._inherit(earlier)
+
+    def _inherit(self, earlier: Segment) -> None:
+        """Takes what the arrays of the same segment with fewer deletions read, the newly
+        deleted articles left out: a daily update deletes an article or two in a large
+        segment, which would otherwise be read again from the start."""
+        self._infos, self._vocabulary = dict(earlier._infos), dict(earlier._vocabulary)
+        self._lengths, self._columns = dict(earlier._lengths), dict(earlier._columns)
+        for key, found in earlier.kept.items():
+            keep = ~self.dead[found.ids]
+            self.kept.put(key, found if keep.all() else Matches(found.ids[keep], found.values[keep]))
 
     def postings(self, reader, field: str, text: bytes) -> Matches:
         """The term's articles and weights (how often it occurs), deleted articles left out."""
@@ -190,7 +210,7 @@ class Segment:
             if first == len(docs):
                 break
             if docs[first] <= highest:  # else the block holds none of them
-                block = KEPT_PLACES.get((self.key, field, text, number), partial(_PlacesBlock.read, data))
+                block = KEPT_PLACES.get((self.key[0], field, text, number), partial(_PlacesBlock.read, data))
                 held, values = block.chosen(wanted)
                 found.update(zip(held, decode_all(values)))
             after = highest
@@ -245,6 +265,7 @@ class Segment:
 
 
 _SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # segment key -> its arrays
+_LATEST: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # segment id -> its arrays made last
 _HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> the arrays it keeps alive
 _REGISTRY = threading.Lock()
 
@@ -342,7 +363,7 @@ def segment(reader) -> Segment:
         with _REGISTRY:
             found = _SHARED.get(key)
             if found is None:
-                found = _SHARED[key] = Segment(reader)
+                found = _SHARED[key] = _LATEST[key[0]] = Segment(reader, _LATEST.get(key[0]))
             _HELD[reader] = found
     return found
 

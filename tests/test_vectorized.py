@@ -349,7 +349,7 @@ def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index, monkeypatch
             for wanted in ([docs[127]], [docs[128]], docs[127:129], docs[::50], docs):  # a block's last, the next's first
                 assert Segment(reader).positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}
                 assert arrays.positions(reader, "body", word.encode(), wanted) == {d: every[d] for d in wanted}  # kept
-            term = (arrays.key, "body", word.encode())
+            term = (arrays.key[0], "body", word.encode())  # blocks are kept by segment id: deletions leave them
             kept = [block for key, block in vectorized.KEPT_PLACES._terms.items() if key[:3] == term]
             assert [len(block.ids) for block in kept] == [128, 22]
         monkeypatch.setattr(vectorized, "KEPT_PLACES", vectorized.KeptPostings(1000, vectorized._PlacesBlock.nbytes))
@@ -372,3 +372,26 @@ def test_a_union_adds_up_each_articles_values(spread):
     found = vectorized.union(parts)
     assert found.ids.tolist() == [0, 3 * spread, 5 * spread, 7 * spread, 9 * spread]
     assert found.values.tolist() == [1.0, 2.5, 0.25, 4.5, 0.0]
+
+
+def test_a_segment_with_new_deletions_takes_what_its_earlier_arrays_read(make_index, tmp_path):
+    """A daily update deletes an article or two in a large segment: the segment's arrays for
+    the new commit start from the postings already read, the deleted articles left out.
+    (Read again, a busy server's searches after each update took p95 2.5 s on news50k.)"""
+    stories = [{"title": f"Ferry story {n}", "body": "The ferry sailed at dawn."} for n in range(8)]
+    index_dir = make_index(stories)
+    ix = search.open_index(index_dir)
+    with ix.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        earlier = vectorized.segment(reader)
+        assert len(earlier.postings(reader, "body", b"ferri").ids) == 8
+    (tmp_path / "articles-corpus" / "articles.jsonl").write_text("\n".join(json.dumps(s) for s in stories[:-1]))
+    assert search.reindex([tmp_path / "articles-corpus"], index_dir, now=NOW).counts()["removed"] == 1
+    with ix.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()  # the same segment, with a deletion
+        assert reader.segment().segment_id() == earlier.key[0] and len(reader.deleted_docs_set) == 1
+        arrays = vectorized.segment(reader)
+        assert arrays is not earlier and len(arrays.kept) == len(earlier.kept) == 1  # taken, not read again
+        found = arrays.postings(reader, "body", b"ferri").ids.tolist()
+        assert len(found) == 7 and not set(found) & reader.deleted_docs_set
+    assert search.search(ix, "ferry").total == search.search(index_dir, "ferry").total == 7
