@@ -376,8 +376,8 @@ def test_a_union_adds_up_each_articles_values(spread):
 
 def test_a_segment_with_new_deletions_takes_what_its_earlier_arrays_read(make_index, tmp_path):
     """A daily update deletes an article or two in a large segment: the segment's arrays for
-    the new commit start from the postings already read, the deleted articles left out.
-    (Read again, a busy server's searches after each update took p95 2.5 s on news50k.)"""
+    the new commit start from the postings already read, the deleted articles left out,
+    instead of reading the segment again from the start."""
     stories = [{"title": f"Ferry story {n}", "body": "The ferry sailed at dawn."} for n in range(8)]
     index_dir = make_index(stories)
     ix = search.open_index(index_dir)
