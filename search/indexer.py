@@ -23,7 +23,6 @@ from whoosh.index import LockError, clean_files
 from whoosh.writing import CLEAR
 
 from search.ingest import EMPTY, FileOutcome, Part, file_parts, find_files, read_file, read_part
-from search.ingest.content import gzip_size
 from search.lock import ReindexLock, ReindexRunning
 from search.model import Article
 from search.schema import FORMAT_VERSION, build_schema
@@ -244,7 +243,7 @@ def _fingerprint(path: Path, unpack_into: Path, room: int) -> tuple[str, list[Pa
     try:
         if not S_ISREG(path.stat().st_mode):
             return "", []
-        parts = file_parts(path, digest, unpack_into if gzip_size(path) <= room else None)
+        parts = file_parts(path, digest, unpack_into, room)
     except OSError:
         return "", []
     return digest.hexdigest()[:20], parts

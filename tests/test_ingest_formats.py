@@ -493,6 +493,8 @@ def test_a_gzip_says_what_it_unpacks_to(tmp_path):
 
     (tmp_path / "one.gz").write_bytes(gzip.compress(b"x" * 70_000))
     (tmp_path / "two.gz").write_bytes(gzip.compress(b"a" * 10) + gzip.compress(b"b" * 25))
-    (tmp_path / "plain.jsonl").write_text("{}\n")
-    assert gzip_size(tmp_path / "one.gz") == 70_000 and gzip_size(tmp_path / "two.gz") == 25
-    assert gzip_size(tmp_path / "plain.jsonl") == 0 and gzip_size(tmp_path / "missing.gz") == 0
+    for name, size in (("one.gz", 70_000), ("two.gz", 25)):
+        with open(tmp_path / name, "rb") as file:
+            assert file.read(2) == b"\x1f\x8b"
+            assert gzip_size(file.fileno(), (tmp_path / name).stat().st_size) == size
+            assert file.tell() == 2  # the reading goes on where it was

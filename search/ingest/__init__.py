@@ -20,7 +20,9 @@ from itertools import chain
 from pathlib import Path
 
 from search.extract import find_dates, find_people, link_across
-from search.ingest.content import GZIP_MAGIC, MAX_BYTES, IngestError, decode, inflate, sniff, unpack, unpacked_name
+from search.ingest.content import (
+    GZIP_MAGIC, MAX_BYTES, IngestError, decode, gzip_size, inflate, sniff, unpack, unpacked_name,
+)
 from search.ingest.dateline import dateline_date
 from search.model import Article
 
@@ -153,7 +155,7 @@ def read_file(path: Path, key: str, now: datetime | None = None, csv_columns: tu
     return _outcome(str(path), data, source, mtime)
 
 
-def file_parts(path: Path, digest=None, unpack_into: Path | None = None) -> list[Part]:
+def file_parts(path: Path, digest=None, unpack_into: Path | None = None, room: int | None = None) -> list[Part]:
     """A large JSON Lines, CSV or JSON list file cut into parts of about PART_BYTES at line,
     row or item ends, so that worker processes share its work and none holds all of it; []
     for any other file.
@@ -163,7 +165,8 @@ def file_parts(path: Path, digest=None, unpack_into: Path | None = None) -> list
     every byte read is also hashed, so the parts are cut from the bytes fingerprinted.
     A gzipped file is cut too when `unpack_into` (a folder) is given: a gzip cannot be
     entered midway, so it is unpacked there as it is read, and its parts are parts of that
-    copy (`Part.data`). Raises OSError when the file cannot be read.
+    copy (`Part.data`), if what its trailer says it unpacks to fits in `room` bytes (when
+    given). Raises OSError when the file cannot be read.
     """
     with path.open("rb") as file:
         info = os.fstat(file.fileno())
@@ -172,7 +175,8 @@ def file_parts(path: Path, digest=None, unpack_into: Path | None = None) -> list
         if not stat.S_ISREG(info.st_mode):
             parts = []
         elif head.startswith(GZIP_MAGIC):
-            parts = _unpacked_parts(path, chain([head], chunks), unpack_into) if unpack_into else []
+            fits = room is None or gzip_size(file.fileno(), info.st_size) <= room
+            parts = _unpacked_parts(path, chain([head], chunks), unpack_into) if unpack_into and fits else []
         elif PART_BYTES < info.st_size <= MAX_BYTES and (cutter := _cutter(path, head)):
             parts = _cut(chain([head], chunks), cutter)
         else:

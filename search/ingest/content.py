@@ -8,6 +8,7 @@ when the content has no signature (plain text, CSV).
 from __future__ import annotations
 
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -62,17 +63,10 @@ def unpacked_name(name: str) -> str:
     return name[:-3] if name.lower().endswith(".gz") else name
 
 
-def gzip_size(path) -> int:
-    """What a gzipped file says it unpacks to (its trailer: the last member's size, modulo
-    4 GB); 0 for a file that is not gzipped or cannot be read. Opens it: not for a named pipe."""
-    try:
-        with open(path, "rb") as file:
-            if file.read(2) != GZIP_MAGIC:
-                return 0
-            file.seek(-4, 2)
-            return int.from_bytes(file.read(4), "little")
-    except OSError:
-        return 0
+def gzip_size(fd: int, size: int) -> int:
+    """What an open gzipped file of `size` bytes says it unpacks to (its trailer: the last
+    member's size, modulo 4 GB), read without moving the file's position."""
+    return int.from_bytes(os.pread(fd, 4, max(0, size - 4)), "little")
 
 
 def inflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
