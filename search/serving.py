@@ -121,7 +121,7 @@ class SharedIndex:
         if current is not None and current.reader().generation() == self.latest_generation():
             return current
         fresh = self.ix.searcher()
-        if self._warms:  # segments gone are let go (those kept, until the commit's take from them); the commit's are read
+        if self._warms:  # gone segments' arrays are let go, kept ones' held till the commit's take from them
             from search.vectorized import Segment
 
             live = {leaf.reader().segment().segment_id() for leaf, _ in fresh.leaf_searchers()}
