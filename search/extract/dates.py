@@ -51,29 +51,29 @@ _DATE_PATTERNS = [
                               r"October|November|December)(?=['’]s\b|(?![\w'’-]))")),
 ]
 
-# Where each pattern's matches can start: a word's first letter or digit (the lookbehind
-# comes after it here). Python's regex engine skips quickly through text only to a pattern's
-# plain first character, and the patterns above open with a lookbehind: their finditer tries
-# every position of the text, which cost more than the rest of an article's extraction.
-_MONTH_START = r"[JFMASOND](?<!\w.)"
+# Where each pattern's matches can start. Python's regex engine skips quickly through text
+# only to a pattern's plain first characters, and the patterns above open with a lookbehind:
+# their finditer would try every position of the text. So each kind is tried only where a
+# loose copy of its pattern, which opens with its first characters, matches; and the kinds
+# that open with a month's name are tried at the month names, found once per text.
+_MONTH_NAME = re.compile(rf"(?:{'|'.join(_MONTH_FORMS)})(?:\.(?=\s)|(?![\w'’]))")
+_AT_MONTH_NAMES = {"month_day", "month_year"}
 _STARTS = {kind: re.compile(start) for kind, start in {
-    "iso": r"[12](?<![\w-].)",
-    "month_day": _MONTH_START,
-    "day_month": r"[0-9](?<![\w$£€¥#+.,:/-].)",
-    "month_year": _MONTH_START,
-    "decade": r"[12'’](?<![\w$£€¥#+.,:/].)",
-    "year": r"[12](?<![\w$£€¥#+.,:/].)",
-    "relative": r"[ytlnYTLN](?<![\w-].)",
-    "month_bare": r"[JFASOND](?<![\w'’.-].)",
+    "iso": r"[12]\d{3}-[01]\d-",
+    "day_month": rf"\d\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH_NAME.pattern}",
+    "decade": r"[12'’]\d\d?0s",
+    "year": r"[12]\d{3}",
+    "relative": r"[yYtTlLnN](?i:esterday|oday|omorrow|(?:ast|his|ext)\s+(?:year|month))",
+    "month_bare": r"January|February|April|June|July|August|September|October|November|December",  # "April's" too
 }.items()}
 # "in April", "last Monday" open with a trigger word, which may be almost any word: they are
-# found from the name back. (Where names start, the name, the trigger words that end before it.)
+# found from the name back. (The names, matched where they start; the trigger words that end before.)
 _NAMES = {
-    "month_alone": (re.compile(_MONTH_START), re.compile(_M),
+    "month_alone": (re.compile(rf"(?<!\w){_M}"),
                     re.compile(rf"(?<!\w){_TRIGGER}\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?\Z")),
-    "weekday": (re.compile(r"[MTWFS](?<!\w.)"), re.compile(_WEEKDAY_FORMS),
-                re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
+    "weekday": (re.compile(rf"(?<!\w)(?:{_WEEKDAY_FORMS})"), re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
 }
+_WEEKDAY_NAME = re.compile(_WEEKDAY_FORMS)
 TRIGGER_REACH = 60  # characters from a trigger word's start to its name's
 
 # "1994 points": a number with a unit after it is a quantity, not a year.
@@ -280,10 +280,11 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
         return ()
     pub = _pub_date(published)
     taken = bytearray(len(text))
+    months = month_names(text)
     found: list[DateMention] = []
     for kind, pattern in _DATE_PATTERNS:
         handler = _DATE_HANDLERS[kind]
-        for m in _matches(kind, pattern, text):
+        for m in _matches(kind, pattern, text, months):
             if taken.find(1, m.start(), m.end()) != -1:
                 continue
             values = handler(m, pub, text) if kind in _NEEDS_TEXT else handler(m, pub)
@@ -295,10 +296,22 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
     return tuple(sorted(found, key=lambda d: d.start))
 
 
-def _matches(kind: str, pattern: re.Pattern, text: str) -> Iterator[re.Match]:
-    """pattern.finditer(text), the pattern tried only where one of its matches can start."""
+def month_names(text: str) -> list[int]:
+    """Where the month names of the text start."""
+    return [m.start() for m in _MONTH_NAME.finditer(text)]
+
+
+def _matches(kind: str, pattern: re.Pattern, text: str, months: list[int]) -> Iterator[re.Match]:
+    """pattern.finditer(text), the pattern tried only where one of its matches can start
+    (months: where the text's month names start)."""
     if kind in _NAMES:
-        yield from _named(kind, pattern, text)
+        places = months if kind == "month_alone" else [m.start() for m in _WEEKDAY_NAME.finditer(text)]
+        yield from _named(kind, pattern, text, places)
+        return
+    if kind in _AT_MONTH_NAMES:
+        yield from _tried_at(pattern, text, months)
+        return
+    if kind == "day_month" and not months:
         return
     starts, at = _STARTS[kind], 0
     while (start := starts.search(text, at)) is not None:
@@ -308,13 +321,21 @@ def _matches(kind: str, pattern: re.Pattern, text: str) -> Iterator[re.Match]:
             yield m
 
 
-def _named(kind: str, pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+def _tried_at(pattern: re.Pattern, text: str, places: list[int]) -> Iterator[re.Match]:
+    """pattern.finditer(text) for a pattern that can match only at these places."""
+    at = 0
+    for place in places:
+        if place >= at and (m := pattern.match(text, place)) is not None:
+            at = m.end()
+            yield m
+
+
+def _named(kind: str, pattern: re.Pattern, text: str, places: list[int]) -> Iterator[re.Match]:
     """pattern.finditer(text) for a month or weekday pattern: tried at each such name, from
     the trigger word before it if there is one."""
-    starts, name, trigger_before = _NAMES[kind]
+    name, trigger_before = _NAMES[kind]
     at = 0
-    for start in starts.finditer(text):
-        place = start.start()
+    for place in places:
         if place < at or not name.match(text, place):
             continue
         trigger = trigger_before.search(text, max(at, place - TRIGGER_REACH), place)
