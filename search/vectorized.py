@@ -482,14 +482,18 @@ def _blocks(postfile, info) -> Iterator[tuple[int, int, Callable[[], bytes]]]:
 
 # Where a block's positions start in its pickle: Whoosh pickles (ids, weights, values) with
 # protocol 2, which writes each posting's positions as a call to _codecs.encode.
+PROTOCOL_2 = b"\x80\x02"
 VALUES_START = b"(c_codecs\nencode\n"
 WITHOUT_VALUES = b"N\x87."  # None for the values, then the (ids, weights, None) tuple, and stop
 
 
 def _ids_and_weights(data: bytes, count: int) -> tuple:
-    """A block's ids and weights without its positions: unpickling the positions (a string
-    and a call for each posting) takes three quarters of the time, and scoring needs none.
-    A block that does not read that way is unpickled whole."""
+    """A block's ids and weights. The blocks this package writes (pickle protocol 3) unpickle
+    quickly whole. In a block Whoosh wrote (protocol 2), unpickling the positions (a string
+    and a call for each posting) takes three quarters of the time, and scoring needs none:
+    they are left out, or, if the block does not read that way, it is unpickled whole."""
+    if not data.startswith(PROTOCOL_2):
+        return loads(data)[:2]
     cut = data.find(VALUES_START)
     found = _unpickled(data[:cut] + WITHOUT_VALUES) if cut > 0 else None
     if _complete(found, count):

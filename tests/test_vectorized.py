@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
+from pickle import loads
 import sys
 import threading
 import weakref
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 import search
 from conftest import CORPUS, NOW
 from search import indexer, vectorized
+from search.indexer import _read_one
 from search.query import build_filter, parse_query
 from search.ranking import Ranking
+from search.schema import build_schema
 from search.vectorized import Segment
 
 QUERIES = [
@@ -326,6 +330,21 @@ def assert_postings_are_whooshs(reader, fields=("title", "body", "people")):
 def test_postings_read_without_positions_are_whooshs(corpus_index):
     with search.open_index(corpus_index).searcher() as searcher:
         assert_postings_are_whooshs(searcher.reader().leaf_readers()[0][0])
+
+
+def test_postings_of_a_segment_whooshs_writer_wrote_are_whooshs(tmp_path, monkeypatch):
+    """Whoosh's writer pickles blocks with protocol 2 (the package's, 3): scoring reads
+    their ids and weights without the positions."""
+    ix = whoosh_index.create_in(tmp_path, build_schema())
+    with ix.writer() as writer:
+        for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
+            for document in _read_one((path, str(path), "", NOW, None, None, True))[3]:
+                writer.add_document(**document)
+    without_positions = []
+    monkeypatch.setattr(vectorized, "_unpickled", lambda data: without_positions.append(data) or loads(data))
+    with ix.searcher() as searcher:
+        assert_postings_are_whooshs(searcher.reader())
+    assert len(without_positions) > 100
 
 
 def test_postings_and_phrases_of_many_blocks_are_whooshs(make_index, monkeypatch):
