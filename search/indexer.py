@@ -35,7 +35,7 @@ FILES_FILE = "files.json"  # input fingerprints, valid for the commit generation
 UNPACKED = ".unpacked"  # in the index folder: large gzipped inputs unpacked, to be read in parts
 UNPACKED_SHARE = 0.5  # of the free disk a run's unpacked copies may take; gzips past it are read whole
 MONTHS = "january february march april may june july august september october november december".split()
-WRITER_MB = 64  # Whoosh's posting buffer before it spills to disk; it takes about twice that
+WRITER_MB = 64  # postings pooled in memory before they spill to disk, shared by the workers
 PARALLEL_FROM = 64  # fewer changed files than this are read in-process (no pool start-up)
 MTIME_TICK = 2.0  # seconds: the coarsest mtime a file system keeps; two changes within it may leave one mtime
 

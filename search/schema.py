@@ -47,8 +47,11 @@ class _QuickText(TEXT):
             return super().index(value, **kwargs)
         boost = self.format.field_boost
         encode = _positions_value if type(self.format) is Positions else self.format.encode
+        if boost == 1:  # weights are the counts: small ints are shared objects, and a pooled float takes 24 bytes
+            return [(term.encode("utf-8"), len(positions), len(positions), encode(tuple(positions)))
+                    for term, positions in self.terms(value).items()]  # a list: quicker to go through than a generator
         return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode(tuple(positions)))
-                for term, positions in self.terms(value).items()]  # a list: quicker to go through than a generator
+                for term, positions in self.terms(value).items()]
 
     def terms(self, value: str) -> dict[str, list[int]]:
         raise NotImplementedError

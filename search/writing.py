@@ -24,8 +24,11 @@ from whoosh.writing import SegmentWriter
 RUN_CHUNK = 4096  # postings written to or read from a run on disk at a time (and their terms)
 CHUNK_SIZE = Struct("<I")  # the bytes of a chunk of a run, before it
 RUNS_OPEN = 128  # runs merged at once; more are first merged into fewer
-POSTING_BYTES = 80  # what a pooled posting takes, besides its value: the memory limit's unit
-TERM_BYTES = 300  # what a new term takes in the pool, besides its text
+# What a pooled posting takes, besides its value (three list slots; its article number is
+# shared, its weight a small int), and a new term (its list and its place in a dict),
+# besides its text: measured on news, the limit's estimate of a pool is 20% above its size.
+POSTING_BYTES = 32
+TERM_BYTES = 150
 _LENGTH_OF = [None] + [byte_to_length(b) for b in range(1, 256)]  # a stored byte -> the length Whoosh reads back
 _TERM = itemgetter(0, 1)  # a pooled term's field name and text
 _FLOAT32 = lru_cache(maxsize=4096)(lambda weight: array("f", (weight,))[0])  # a weight as Whoosh's blocks keep it
@@ -108,12 +111,14 @@ class _TermPool:
         terms = self.fields.setdefault(fieldname, {})
         length = size = 0
         for term, frequency, weight, value in items:
+            if boost != 1:
+                weight *= boost
             postings = terms.get(term)
             if postings is None:
-                terms[term] = [docnum, weight * boost, value]
+                terms[term] = [docnum, weight, value]
                 size += TERM_BYTES + len(term)
             else:
-                postings += (docnum, weight * boost, value)
+                postings += (docnum, weight, value)
             size += POSTING_BYTES + len(value or b"")
             length += frequency
         self._grown(size)
@@ -253,7 +258,7 @@ class _TermsWriter:
             mini_values = None if fixed_size == 0 else value or b""
         length = lengths[docnum] if lengths else None
         length_byte = _LENGTH_BYTE(length) if length else 0  # the shortest and the longest
-        heaviest = weight if weight > 0 else 0
+        heaviest = float(weight) if weight > 0 else 0  # a weight may be pooled as an int count
         data, compression = self._packed(((docnum,), None if weight32 == 1.0 else weight32, mini_values))
         header = dumps((1, docnum, heaviest, compression, length_byte, length_byte), 2)
         block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-len(header) - len(data)), header, data))
@@ -287,7 +292,7 @@ class _TermsWriter:
         found = [n for n in map(lengths.__getitem__, docnums) if n] if lengths else ()
         shortest, longest = min(found, default=None), max(found, default=0)
         heaviest = max(weights)
-        heaviest = heaviest if heaviest > 0 else 0
+        heaviest = float(heaviest) if heaviest > 0 else 0
         gaps = tuple(map(sub, docnums, chain((0,), docnums)))
         data, compression = self._packed((gaps, mini_weights, mini_values))
         header = dumps((len(docnums), docnums[-1], heaviest, compression, _LENGTH_BYTE(shortest),
