@@ -8,6 +8,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from hashlib import md5
 from heapq import merge
 from itertools import chain, groupby
 from operator import itemgetter, sub
@@ -15,7 +16,7 @@ from pickle import dumps
 from struct import Struct
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
-from whoosh.filedb.filetables import OrderedHashWriter, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER
+from whoosh.filedb.filetables import OrderedHashWriter, md5_hash, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -62,6 +63,7 @@ class QuickSegmentWriter(SegmentWriter):
         """Whoosh's add_document, handing each field's postings to the pool at once."""
         self._check_state()
         names = sorted(name for name in fields if not name.startswith("_"))
+        plain = len(names) == len(fields)  # no boosts and no separate stored values: every article
         self._check_fields(self.schema, names)
         document = self.perdocwriter
         document.start_doc(self.docnum)
@@ -73,9 +75,9 @@ class QuickSegmentWriter(SegmentWriter):
                 field = self.schema[name]
                 length = 0
                 if field.indexed:
-                    boost = self._field_boost(fields, name, self._doc_boost(fields))
+                    boost = 1.0 if plain else self._field_boost(fields, name, self._doc_boost(fields))
                     length = self.pool.add_field(name, field.index(value), self.docnum, boost, field.scorable)
-                stored = fields.get(f"_stored_{name}", value)
+                stored = value if plain else fields.get(f"_stored_{name}", value)
                 document.add_field(name, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
                     document.add_column_value(name, field.column_type, field.to_column_value(stored))
@@ -314,7 +316,8 @@ def _adder(table: OrderedHashWriter) -> Callable[[bytes, bytes], None]:
     the order and asks the file where it is, a few calls a term. The table becomes a
     `_TermTable`, which keeps its hashes compactly."""
     _TermTable.adopt(table)
-    dbfile, index, buckets, hash_of = table.dbfile, table.index, table.buckets, table.hashfn
+    dbfile, index, buckets = table.dbfile, table.index, table.buckets
+    hash_of = _md5_hash if table.hashfn is md5_hash else table.hashfn
     position = dbfile.tell()
 
     def add(key: bytes, value: bytes) -> None:
@@ -328,6 +331,11 @@ def _adder(table: OrderedHashWriter) -> Callable[[bytes, bytes], None]:
         position += _KEY_VALUE_LENGTHS.size + len(key) + len(value)
         table.lastkey = key
     return add
+
+
+def _md5_hash(key: bytes) -> int:
+    """Whoosh's md5_hash (the MD5 digest's last 32 bits) without reading its hex digits back."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
 
 
 class _TermTable(OrderedHashWriter):

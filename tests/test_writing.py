@@ -82,6 +82,19 @@ def test_the_quick_writer_writes_the_segment_whoosh_writes(tmp_path):
     assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected
 
 
+def test_boosts_and_separate_stored_values_are_written_as_whoosh_writes_them(tmp_path):
+    """Whoosh's add_document takes "_boost", "_<field>_boost" and "_stored_<field>": the
+    reindex never passes them, but the writer still writes them as Whoosh does."""
+    documents = corpus_documents()[:20]
+    for n, document in enumerate(documents):
+        if n % 2:
+            document.update(_boost=1.5, _title_boost=3.0, _stored_body=f"body {n}")
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "quick").mkdir()
+    expected = segment_files(SegmentWriter, documents, tmp_path / "whoosh")
+    assert segment_files(QuickSegmentWriter, documents, tmp_path / "quick") == expected
+
+
 def test_short_blocks_are_stored_uncompressed_and_the_postings_file_is_smaller(tmp_path):
     """Deflate lengthens a short pickle: Whoosh compresses every block (though it means
     not to), the quick writer only blocks of COMPRESSED_FROM bytes and more. And it pickles
