@@ -127,6 +127,8 @@ class _Usage:
             return False
         if low not in lex.common:
             return True
+        if low not in self.text:  # most such words: no need to list the text's words
+            return False
         if self._lowers is None:
             self._lowers = set(_LOWER_WORD_RE.findall(self.text))
         return low in self._lowers
