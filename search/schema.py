@@ -5,6 +5,9 @@ import re
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
+from operator import sub
+from pickle import dumps
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
@@ -33,6 +36,7 @@ FIELD_B = {"title": 0.75, "body": 0.75, "people": 0.75, "dates": 0.75}
 FIELD_ALIASES = {"person": "people", "date": "dates"}
 
 POSITIONS_KEPT = 30_000  # encoded positions memoized while indexing (about 12 MB)
+ONE_POSITION_KEPT = 4096  # encoded single positions kept from the start (about 250 kB)
 
 
 # Indexes name the field classes below in their pickled schema: keep each importable here.
@@ -43,15 +47,16 @@ class _QuickText(TEXT):
     positions), without the analyzer's chain of token objects."""
 
     def index(self, value, **kwargs):
-        if kwargs or not isinstance(value, str):
+        if kwargs or not isinstance(value, str) or type(self.format) is not Positions:
             return super().index(value, **kwargs)
-        boost = self.format.field_boost
-        encode = _positions_value if type(self.format) is Positions else self.format.encode
-        if boost == 1:  # weights are the counts: small ints are shared objects, and a pooled float takes 24 bytes
-            return [(term.encode("utf-8"), len(positions), len(positions), encode(tuple(positions)))
-                    for term, positions in self.terms(value).items()]  # a list: quicker to go through than a generator
-        return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode(tuple(positions)))
-                for term, positions in self.terms(value).items()]
+        one, boost = _ONE_POSITION, self.format.field_boost
+        items = [(term.encode("utf-8"), len(positions), len(positions),
+                  one[positions[0]] if len(positions) == 1 and positions[0] < ONE_POSITION_KEPT
+                  else _positions_value(tuple(positions)))
+                 for term, positions in self.terms(value).items()]  # a list: quicker to go through than a generator
+        if boost != 1:  # else the weights are the counts: small ints are shared objects, a pooled float takes 24 bytes
+            items = [(term, count, count * boost, encoded) for term, count, _, encoded in items]
+        return items
 
     def terms(self, value: str) -> dict[str, list[int]]:
         raise NotImplementedError
@@ -79,11 +84,15 @@ class DateWordsField(_QuickText):
         return word_positions(value, DATE_WORD_PATTERN, folding=False)
 
 
-@lru_cache(maxsize=POSITIONS_KEPT)
-def _positions_value(positions: tuple[int, ...]) -> bytes:
-    """Whoosh's encoding of a term's positions in an article (a pickle), memoized: most
-    terms stand once or twice in an article, at places that recur from one to the next."""
-    return Positions().encode(positions)
+def _encoded_positions(positions: tuple[int, ...]) -> bytes:
+    """Whoosh's Positions.encode (a count, then the gaps pickled), in fewer steps."""
+    return pack_uint(len(positions)) + dumps(list(map(sub, positions, chain((0,), positions))), 2)
+
+
+# Memoized: most terms stand once in an article, at one of a few thousand places; a term's
+# several places recur less, but often enough.
+_positions_value = lru_cache(maxsize=POSITIONS_KEPT)(_encoded_positions)
+_ONE_POSITION = [_encoded_positions((place,)) for place in range(ONE_POSITION_KEPT)]
 
 
 class DateField(DATETIME):

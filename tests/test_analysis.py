@@ -65,7 +65,8 @@ def test_quick_indexing_analyses_as_the_analyzer():
     texts = [f.read_text(encoding="utf-8", errors="replace") for f in sorted(CORPUS.rglob("*")) if f.is_file()]
     texts += ["The the THE", "Afghanistan’s Taliban's don't O'Brien", "İstanbul and Zürich, José's café",
               "U.S. 2024-25 co-operation ½ ２０２４ naïve", "", "   ", "a an the",
-              "BBC's DVDs: 1990s, 3rd, 4th mph html nth TVs' xxl SSS 8mm"]
+              "BBC's DVDs: 1990s, 3rd, 4th mph html nth TVs' xxl SSS 8mm",
+              " ".join(f"w{n}" for n in range(5000)) + " w4999 tide"]  # places past those kept encoded
     indexed_both_ways(texts)
 
 
