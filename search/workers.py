@@ -27,9 +27,9 @@ PR_SET_PDEATHSIG = 1
 NICENESS = 10  # added to the workers' scheduling priority: below a server's processes
 POLL_SECONDS = 1.0  # how often a wait checks that the other side lives: the workers, or a worker's reindex
 # A worker's garbage collections, rarer than Python's default (700, 10, 10): it keeps
-# hundreds of thousands of pooled postings lists, which every full collection walked, and
-# makes few reference cycles (about one an article). 7% of its time -> 2%.
-GC_THRESHOLDS = (10_000, 10, 10)
+# hundreds of thousands of pooled postings lists, which every older collection walks again,
+# and makes few reference cycles (about one an article). 7% of its time -> 0.4%.
+GC_THRESHOLDS = (100_000, 10, 10)
 
 
 class WorkerFailed(RuntimeError):

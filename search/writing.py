@@ -141,12 +141,11 @@ class _TermPool:
         """(field name, term, postings) for every term, sorted; the postings flat, as pooled."""
         if not self.runs:
             return self._sorted()
-        self._save()
-        while len(self.runs) > RUNS_OPEN:  # the oldest first: a term's postings stay in order
-            path = self._write_run(self._merged(self.runs[:RUNS_OPEN]))
+        while len(self.runs) >= RUNS_OPEN:  # the oldest first: a term's postings stay in order
+            path = self._write_run(self._merged(list(map(self._read_run, self.runs[:RUNS_OPEN]))))
             self.runs[:RUNS_OPEN] = [path]
         runs, self.runs = self.runs, []
-        return self._merged(runs)
+        return self._merged([*map(self._read_run, runs), self._sorted()])  # the last terms from memory
 
     def _sorted(self) -> Iterator[tuple]:
         for fieldname in sorted(self.fields):
@@ -183,9 +182,11 @@ class _TermPool:
             f.close()
             self.tempstore.delete_file(path)
 
-    def _merged(self, paths: list[str]) -> Iterator[tuple]:
-        """The runs' terms in order, each term's postings joined in the order of the runs."""
-        for _, same in groupby(merge(*map(self._read_run, paths), key=_TERM), _TERM):
+    def _merged(self, runs: list[Iterator[tuple]]) -> Iterator[tuple]:
+        """The runs' terms in order, each term's postings joined in the order of the runs.
+        (Merged as whole items: a term's items compare by their postings, and the earlier
+        run's come first, as they start with lower article numbers.)"""
+        for _, same in groupby(merge(*runs), _TERM):
             fieldname, term, postings = next(same)
             for _, _, more in same:
                 postings += more
