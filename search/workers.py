@@ -20,7 +20,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.facets import PartWriter
 from search.writing import QuickSegmentWriter
 
 PR_SET_PDEATHSIG = 1
@@ -77,6 +76,7 @@ class SegmentWorkers:
         self.processes = [context.Process(target=_work, args=work, daemon=True) for _ in range(count)]
         self.segments: list = []
         self._finished = 0
+        import search.facets  # noqa: F401 - with NumPy, loaded once before the fork, and only for workers
         gc.freeze()  # what the workers inherit stays out of their collections (and unwritten: shared)
         try:
             for process in self.processes:
@@ -144,6 +144,8 @@ class SegmentWorkers:
 
 def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int, reindex_pid: int) -> None:
     """A worker's life: jobs until the None that ends them, then its segment (or a failure)."""
+    from search.facets import PartWriter  # loaded before the fork
+
     _worker_setup(reindex_pid)
     writer, facets = None, PartWriter()
     try:
