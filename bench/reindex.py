@@ -2,12 +2,15 @@
 
     python bench/reindex.py                    # bbc and news50k
     python bench/reindex.py --sets bbc,news50k,news50k-x4
+    python bench/reindex.py --sets news50k --repeat 3   # three pairs of runs, the median ratio
 
 news50k is bbc + the Reuters-21578, AG News and 20 Newsgroups JSON Lines of ../shared/corpora
 (50,249 documents); news50k-x4 is four copies of it with new ids and titles. For each set it
 prints docs/s of both, the ratio, peak RSS and PSS (the process tree), index size, the no-op reindex
 time as a share of the full one, and the time to reindex one changed file. The last line is
-one JSON object with every number.
+one JSON object with every number. This machine's speed drifts by a fifth from minute to
+minute, and Whoosh runs for minutes before morgue: a ratio from one pair of runs moves with
+it, so `--repeat` runs the pair in turn and reports medians, and each pair.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from statistics import median
 
 from whoosh import fields, index
 from whoosh.analysis import StemmingAnalyzer
@@ -158,19 +162,31 @@ def morgue(paths: list[Path], index_dir: Path, *options: str) -> tuple[float, tu
     return seconds, peak, out.splitlines()[0]
 
 
-def run_set(name: str, paths: list[Path], work: Path) -> dict:
-    plain = baseline(paths, work / f"{name}-whoosh")
+def run_set(name: str, paths: list[Path], work: Path, repeat: int = 1) -> dict:
+    """Plain Whoosh then `morgue reindex --full`, `repeat` times in turn (each pair back to
+    back: this machine's speed drifts from minute to minute), then a no-op and a one-file
+    reindex. The ratio is the median of the pairs' ratios; docs/s are medians too."""
     index_dir = work / f"{name}-morgue"
-    seconds, peak, summary = morgue(paths, index_dir, "--full")
+    pairs = []
+    for _ in range(repeat):
+        shutil.rmtree(work / f"{name}-whoosh", ignore_errors=True)
+        plain = baseline(paths, work / f"{name}-whoosh")
+        seconds, peak, summary = morgue(paths, index_dir, "--full")
+        pairs.append({"whoosh_seconds": plain["seconds"], "morgue_seconds": round(seconds, 2),
+                      "whoosh_docs_per_s": plain["docs_per_s"], "morgue_docs_per_s": round(plain["docs"] / seconds, 1),
+                      "ratio": round(plain["seconds"] / seconds, 2), "peak": peak})
     noop, _, _ = morgue(paths, index_dir)
     changed = next(paths[-1].rglob("*.txt"))
     changed.write_text(changed.read_text(encoding="latin-1") + "\nA late correction.", encoding="latin-1")
     one_file, _, one_summary = morgue(paths, index_dir)
+    seconds = round(median(pair["morgue_seconds"] for pair in pairs), 2)
+    peak = max(pair.pop("peak") for pair in pairs)
     result = {
-        "whoosh": plain,
+        "whoosh": {**plain, "seconds": round(median(pair["whoosh_seconds"] for pair in pairs), 2),
+                   "docs_per_s": round(median(pair["whoosh_docs_per_s"] for pair in pairs), 1)},
         "morgue": {
-            "seconds": round(seconds, 2),
-            "docs_per_s": round(plain["docs"] / seconds, 1),
+            "seconds": seconds,
+            "docs_per_s": round(median(pair["morgue_docs_per_s"] for pair in pairs), 1),
             "peak_rss_mb": round(peak[0] / 2**20),
             "peak_pss_mb": round(peak[1] / 2**20),
             "index_mb": round(size(index_dir) / 2**20, 1),
@@ -180,14 +196,16 @@ def run_set(name: str, paths: list[Path], work: Path) -> dict:
             "summary": summary,
             "one_file_summary": one_summary,
         },
+        "ratio": round(median(pair["ratio"] for pair in pairs), 2),
+        "pairs": pairs,
     }
-    result["ratio"] = round(result["morgue"]["docs_per_s"] / plain["docs_per_s"], 2)
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="bbc,news50k", help="comma-separated: bbc, news50k, news50k-x4")
+    parser.add_argument("--repeat", type=int, default=1, help="pairs of runs (Whoosh, then morgue) per set")
     args = parser.parse_args()
     if not CORPORA.exists():
         sys.exit(f"{CORPORA} is missing: this benchmark needs ../shared/corpora")
@@ -201,10 +219,11 @@ def main() -> None:
                 paths = [Path(shutil.copytree(CORPORA / "bbc", folder / "bbc", ignore=shutil.ignore_patterns("*.md", "*.TXT")))]
             else:
                 paths = prepare(folder, 4 if name.endswith("x4") else 1)
-            results[name] = run_set(name, paths, folder)
+            results[name] = run_set(name, paths, folder, args.repeat)
             row = results[name]
+            pairs = "; pairs " + ", ".join(f"x{pair['ratio']}" for pair in row["pairs"]) if len(row["pairs"]) > 1 else ""
             print(f"{name}: {row['whoosh']['docs']} docs; whoosh {row['whoosh']['docs_per_s']} docs/s, "
-                  f"morgue {row['morgue']['docs_per_s']} docs/s (x{row['ratio']}), peak RSS "
+                  f"morgue {row['morgue']['docs_per_s']} docs/s (x{row['ratio']}{pairs}), peak RSS "
                   f"{row['morgue']['peak_rss_mb']} MB (PSS {row['morgue']['peak_pss_mb']} MB), index {row['morgue']['index_mb']} MB "
                   f"(whoosh {row['whoosh']['index_mb']} MB), no-op {row['morgue']['noop_share']:.1%}, "
                   f"one file {row['morgue']['one_changed_file_seconds']} s", flush=True)
