@@ -4,7 +4,6 @@ one by one."""
 from __future__ import annotations
 
 import marshal
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -15,6 +14,7 @@ from operator import itemgetter, sub
 from pickle import dumps
 from struct import Struct
 
+from isal.isal_zlib import compress as deflate
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb.filetables import OrderedHashWriter, md5_hash, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER
 from whoosh.system import pack_int, pack_ushort
@@ -43,6 +43,8 @@ BLOCK_PROTOCOL = 3
 # Blocks pickled shorter than this are stored uncompressed (their header says so, and
 # Whoosh's reader reads them as they are): deflate makes them longer. Most blocks are.
 COMPRESSED_FROM = 80
+# Blocks and stored fields are deflated by ISA-L (isal), not zlib: the same format, which
+# Whoosh's readers inflate with zlib, made twice as fast (by its SIMD code); a few % larger.
 
 
 class QuickSegmentWriter(SegmentWriter):
@@ -58,6 +60,7 @@ class QuickSegmentWriter(SegmentWriter):
         super().__init__(ix, *args, limitmb=limitmb, **kwargs)
         assert not any(f.vector or f.separate_spelling() for f in self.schema), "not written here"
         self.pool = _TermPool(self._tempstorage, limitmb)
+        self.perdocwriter._colwriters["_stored"]._child._compress = deflate  # Whoosh's column writer's zlib
 
     def add_document(self, **fields) -> None:
         """Whoosh's add_document, handing each field's postings to the pool at once."""
@@ -276,7 +279,7 @@ class _TermsWriter:
         data = dumps(block, BLOCK_PROTOCOL)
         if not self.compression or len(data) < COMPRESSED_FROM:
             return data, 0
-        return zlib.compress(data, self.compression), self.compression
+        return deflate(data, self.compression), self.compression
 
     def _block(self, info: W3TermInfo, docnums: list, weights: list, values: list, fixed_size, lengths, last: bool) -> bytes:
         """A block's bytes; adds its statistics to the term's."""
