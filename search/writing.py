@@ -7,16 +7,18 @@ import marshal
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from hashlib import md5
 from heapq import merge
 from itertools import chain, groupby
 from operator import itemgetter, sub
 from pickle import dumps
 from struct import Struct
+from zlib import crc32
 
 from isal.isal_zlib import compress as deflate
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
-from whoosh.filedb.filetables import OrderedHashWriter, md5_hash, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER
+from whoosh.filedb.filetables import (
+    OrderedHashWriter, _hash_functions, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER, crc_hash,
+)
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -43,6 +45,7 @@ BLOCK_PROTOCOL = 3
 # Blocks pickled shorter than this are stored uncompressed (their header says so, and
 # Whoosh's reader reads them as they are): deflate makes them longer. Most blocks are.
 COMPRESSED_FROM = 80
+CRC32_HASH = 1  # Whoosh's number for a hash table hashing with CRC32
 # Blocks and stored fields are deflated by ISA-L (isal), not zlib: the same format, which
 # Whoosh's readers inflate with zlib, made twice as fast (by its SIMD code); a few % larger.
 
@@ -318,10 +321,10 @@ class _TermsWriter:
 def _adder(table: OrderedHashWriter) -> Callable[[bytes, bytes], None]:
     """The terms table's add(key, value), for keys known to come in order: Whoosh's checks
     the order and asks the file where it is, a few calls a term. The table becomes a
-    `_TermTable`, which keeps its hashes compactly."""
+    `_TermTable`, which keeps its hashes compactly and hashes with CRC32."""
     _TermTable.adopt(table)
     dbfile, index, buckets = table.dbfile, table.index, table.buckets
-    hash_of = _md5_hash if table.hashfn is md5_hash else table.hashfn
+    hash_of = crc32 if table.hashfn is crc_hash else table.hashfn  # crc_hash's "& 0xFFFFFFFF" is a no-op
     position = dbfile.tell()
 
     def add(key: bytes, value: bytes) -> None:
@@ -337,16 +340,13 @@ def _adder(table: OrderedHashWriter) -> Callable[[bytes, bytes], None]:
     return add
 
 
-def _md5_hash(key: bytes) -> int:
-    """Whoosh's md5_hash (the MD5 digest's last 32 bits) without reading its hex digits back."""
-    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
-
-
 class _TermTable(OrderedHashWriter):
     """Whoosh's terms table writer, its 256 buckets kept as arrays of (hash, position) pairs
     rather than lists of tuples: about 16 bytes a term instead of 120, and a segment's
     table stays in memory until the segment is written (a million terms and more in a
-    large reindex). It writes the same hash tables."""
+    large reindex). It writes the same hash tables, hashing keys with CRC32 rather than MD5,
+    Whoosh's default: a table's header names its hash, which Whoosh's reader then uses, and
+    CRC32 takes a tenth of the time (MD5 took 1.4% of a large reindex)."""
 
     @classmethod
     def adopt(cls, table: OrderedHashWriter) -> None:
@@ -354,6 +354,15 @@ class _TermTable(OrderedHashWriter):
             assert not any(table.buckets), "terms are added to the table only through _adder"
             table.__class__ = cls
             table.buckets = [array("Q") for _ in range(256)]
+            table._hash_with(CRC32_HASH)
+
+    def _hash_with(self, hashtype: int) -> None:
+        """Sets the hash of a table still empty, in its header (after its four magic bytes)."""
+        end = self.dbfile.tell()
+        self.dbfile.seek(self.startoffset + 4)
+        self.dbfile.write_byte(hashtype)
+        self.dbfile.seek(end)
+        self.hashtype, self.hashfn = hashtype, _hash_functions[hashtype]
 
     def _write_hashes(self) -> None:
         """Whoosh's HashWriter._write_hashes for pairs in arrays: an open-addressing table

@@ -198,3 +198,24 @@ def test_runs_on_disk_are_read_back_a_few_postings_at_a_time(tmp_path, monkeypat
                 postings = [len(item[2]) // 3 for item in chunk]
                 assert sum(postings) - postings[-1] < 50  # full before its last term
     writer.cancel()
+
+
+def test_terms_are_found_through_a_crc32_hash_table(tmp_path):
+    """The quick writer's terms table hashes with CRC32 (its header says so, and Whoosh's
+    reader looks terms up with it); every term is found by lookup, and others are not."""
+    writer = QuickSegmentWriter(whoosh_index.create_in(tmp_path, build_schema()), _lk=False, compound=False)
+    for document in corpus_documents():
+        writer.add_document(**document)
+    segment = writer._finalize_segment()
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        assert reader._terms._tindex.hashtype == writing.CRC32_HASH
+        terms = dict(reader._terms.items())
+        assert len(terms) > 1000
+        for (field, text), info in terms.items():
+            assert (field, text) in reader._terms
+            found = reader.term_info(field, text)
+            assert (found.extent(), found.doc_frequency(), found.weight()) == (info.extent(), info.doc_frequency(), info.weight())
+        assert ("body", b"harbourz") not in reader._terms and ("people", b"harbour") not in reader._terms
+    finally:
+        reader.close()
