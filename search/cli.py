@@ -83,6 +83,10 @@ def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
                                    "Please report this with the command you ran.") from None
     except KeyboardInterrupt:
         raise click.ClickException("Stopped: the index is as it was before this reindex.") from None
+    except OSError as error:  # writing the index failed: a full disk, a folder it may not write to
+        raise click.ClickException(f"Stopped: could not write the index in {index_dir}/ ({error.strerror or error}). "
+                                   "Make room or fix the folder, then run the reindex again: "
+                                   "it finishes the job.") from None
     _print_report(report, index_dir)
     if strict and report.rejected:
         raise click.exceptions.Exit(1)

@@ -498,8 +498,9 @@ class _Reindex:
         if self.writer is not None:
             try:
                 self.writer.cancel()
-            except Exception:
-                pass
+            except Exception:  # closing its files failed as well (a full disk): it kept the lock
+                if self.writer.writelock and self.writer.writelock.fd is not None:
+                    self.writer.writelock.release()
         try:
             clean_files(self.ix.storage, self.ix.indexname, self.ix.latest_generation(), self.ix._segments())
         except Exception:  # a leftover file costs disk space until the next commit, nothing else

@@ -134,6 +134,8 @@ class SegmentWorkers:
                 if dead:
                     raise WorkerFailed(f"a reindex worker died (exit code {dead[0].exitcode})") from None
         if kind == "error":
+            if message[1] is not None:
+                raise message[1]  # could not write (a full disk): the user can fix that
             raise WorkerFailed(f"a reindex worker failed ({message[0]})")
         if kind == "job":
             return message[0], message[1]
@@ -165,6 +167,8 @@ def _work(index_dir: Path, jobs, results, read_job: Callable, limitmb: int, rein
         if segment is not None:
             facets.save(Path(index_dir), segment)  # before the commit that makes the segment seen
         results.put(("segment", segment))
+    except OSError as error:  # could not read or write (a full disk): the reindex says so in one line
+        results.put(("error", str(error), error))
     except BaseException:
-        results.put(("error", traceback.format_exc().strip().splitlines()[-1]))
+        results.put(("error", traceback.format_exc().strip().splitlines()[-1], None))
         raise

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -144,6 +146,55 @@ def test_a_second_reindex_says_another_is_running(folder, tmp_path):
     assert run.returncode == 1 and f"another reindex is running (pid {os.getpid()})" in run.stderr
     assert "Traceback" not in run.stderr
     assert search.reindex([folder], index_dir).new == 5  # the lock went with its holder
+
+
+def test_a_reindex_whose_writing_fails_lets_go_of_the_write_lock(folder, tmp_path):
+    """Whoosh keeps its write lock when writing fails, and when cancelling the writer then
+    fails too, as it does on a full disk; the reindex lets go of the lock all the same, so
+    the next reindex can write. (The writing fails for real: the process may write no file
+    past 64 KB, and the new article is larger.)"""
+    index_dir = tmp_path / "index"
+    search.reindex([folder], index_dir)
+    words = " ".join(hashlib.sha1(str(n).encode()).hexdigest()[:8] for n in range(30_000))  # incompressible
+    write_article(folder, 7, extra=f"zeppelin {words}")
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    on_limit = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit raises, not kills
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, limit[1]))
+    try:
+        with pytest.raises(OSError, match="File too large") as failure:  # kept: its frames hold the writer
+            search.reindex([folder], index_dir)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        signal.signal(signal.SIGXFSZ, on_limit)
+    assert failure.value and search.search(index_dir, "zeppelin").total == 0
+    run = subprocess.run([sys.executable, "-m", "search", "reindex", str(folder), "--index", str(index_dir)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert search.search(index_dir, "zeppelin").total == 1
+
+
+@pytest.mark.parametrize("changed", [1, 70])  # read in the reindex's process, or by workers
+def test_a_full_disk_stops_the_reindex_with_one_line_and_the_next_run_finishes(folder, tmp_path, changed):
+    index_dir = tmp_path / "index"
+    search.reindex([folder], index_dir)
+    for n in range(10, 10 + changed):
+        words = " ".join(hashlib.sha1(f"{n} {k}".encode()).hexdigest()[:8] for k in range(30_000 // changed))
+        write_article(folder, n, extra=f"zeppelin {words}")
+    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+
+    def small_disk():  # in the child: a write past 64 KB fails with "File too large"
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
+
+    command = [sys.executable, "-m", "search", "reindex", str(folder), "--index", str(index_dir), "-q"]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, preexec_fn=small_disk)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"Error: Stopped: could not write the index in {index_dir}/ (File too large). "
+        "Make room or fix the folder, then run the reindex again: it finishes the job."]
+    assert search.search(index_dir, "zeppelin").total == 0
+    assert subprocess.run(command, capture_output=True, cwd=ROOT).returncode == 0
+    assert search.search(index_dir, "zeppelin").total == changed
 
 
 def big_corpus(folder: Path, files: int) -> Path:
