@@ -113,13 +113,14 @@ def index_terms(text: str) -> dict[str, list[int]]:
     chain of token objects, which took a third of the time Whoosh spent writing an article.
     As its StopFilter numbers them, positions run on from the first word kept."""
     words = _ASCII_WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
+    terms = list(map(index_term, words))  # "" for a stop word
+    kept = list(filter(None, terms))
     positions: dict[str, list[int]] = {}
-    at = None
-    for place, word in enumerate(words):
-        term = index_term(word)
-        if term:
-            at = place if at is None else at + 1
-            positions.setdefault(term, []).append(at)
+    for place, term in enumerate(kept, terms.index(kept[0]) if kept else 0):
+        if term in positions:
+            positions[term].append(place)
+        else:
+            positions[term] = [place]
     return positions
 
 
