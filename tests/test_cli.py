@@ -81,6 +81,19 @@ def test_reindex_without_paths_or_history_explains(tmp_path, runner):
     assert result.exit_code == 2 and "morgue reindex corpus/" in result.output
 
 
+def test_reindex_without_paths_says_when_the_last_ones_are_gone(tmp_path, runner):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    assert runner.invoke(cli, ["reindex", str(folder), "--index", str(index_dir), "-q"]).exit_code == 0
+    (folder / "story.txt").unlink()
+    folder.rmdir()
+    result = runner.invoke(cli, ["reindex", "--index", str(index_dir)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"The last run's {folder} no longer exists: name the files or folders to index" in result.output
+
+
 def test_query_prints_readable_results(page_index, runner):
     result = runner.invoke(cli, ["query", "lighthouse keepers", "--index", str(page_index)])
     assert result.exit_code == 0
