@@ -19,7 +19,7 @@ from zlib import crc32
 from isal.isal_zlib import compress as deflate
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb.filetables import (
-    OrderedHashWriter, _hash_functions, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER, crc_hash,
+    OrderedHashWriter, _hash_functions, _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_POINTER,
 )
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
@@ -324,14 +324,13 @@ def _adder(table: OrderedHashWriter) -> Callable[[bytes, bytes], None]:
     `_TermTable`, which keeps its hashes compactly and hashes with CRC32."""
     _TermTable.adopt(table)
     dbfile, index, buckets = table.dbfile, table.index, table.buckets
-    hash_of = crc32 if table.hashfn is crc_hash else table.hashfn  # crc_hash's "& 0xFFFFFFFF" is a no-op
     position = dbfile.tell()
 
     def add(key: bytes, value: bytes) -> None:
         nonlocal position
         index.append(position)
         dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
-        hashed = hash_of(key)
+        hashed = crc32(key)  # the table's crc_hash, whose "& 0xFFFFFFFF" is a no-op
         bucket = buckets[hashed & 255]
         bucket.append(hashed)
         bucket.append(position)
