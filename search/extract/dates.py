@@ -51,30 +51,31 @@ _DATE_PATTERNS = [
                               r"October|November|December)(?=['’]s\b|(?![\w'’-]))")),
 ]
 
-# Where each pattern's matches can start. Python's regex engine skips quickly through text
-# only to a pattern's plain first characters, and the patterns above open with a lookbehind:
-# their finditer would try every position of the text. So each kind is tried only where a
-# loose copy of its pattern, which opens with its first characters, matches; and the kinds
-# that open with a month's name are tried at the month names, found once per text.
+# Where each kind's matches can start, found by plain string search. The patterns open with
+# a lookbehind, so their finditer would try every position of a text, and a regex scan for a
+# set of first characters is itself ten times slower than str.find. So each kind is tried
+# only at the places of a string its every match holds ("-0" or "-1" four characters in, for
+# an ISO date), found in the text, or in the text casefolded for the month and day names and
+# the (?i:) words (see _Places).
 _MONTH_NAME = re.compile(rf"(?:{'|'.join(_MONTH_FORMS)})(?:\.(?=\s)|(?![\w'’]))")
-_AT_MONTH_NAMES = {"month_day", "month_year"}
-_STARTS = {kind: re.compile(start) for kind, start in {
-    "iso": r"[12]\d{3}-[01]\d-",
-    "day_month": rf"\d\d?(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH_NAME.pattern}",
-    "decade": r"[12'’]\d\d?0s",
-    "year": r"[12]\d{3}",
-    "relative": r"[yYtTlLnN](?i:esterday|oday|omorrow|(?:ast|his|ext)\s+(?:year|month))",
-    "month_bare": r"January|February|April|June|July|August|September|October|November|December",  # "April's" too
-}.items()}
-# "in April", "last Monday" open with a trigger word, which may be almost any word: they are
-# found from the name back. (The names, matched where they start; the trigger words that end before.)
+_MONTH_STARTS = sorted({m[:3] for m in _MONTH_NUMBER})  # "jan" ... "sep" (also of "sept")
+_YEAR_STARTS = ("15", "16", "17", "18", "19", "20")
+_RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "year", "month")
+_WEEKDAY_NAME = re.compile(_WEEKDAY_FORMS)
+_DAY_REACH = max(map(len, WEEKDAYS)) - 3  # from a weekday's start to its "day"
+# "in April", "4 May", "last Monday", "last year" may open with a word before the name (a
+# trigger word, which may be almost any word, or a day): they are found from the name back.
+# (The names, matched where they start; what may stand before them.)
 _NAMES = {
     "month_alone": (re.compile(rf"(?<!\w){_M}"),
                     re.compile(rf"(?<!\w){_TRIGGER}\s+(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?\Z")),
+    "day_month": (re.compile(rf"(?<!\w){_M}"),
+                  re.compile(rf"{_NOT_NUM_BEFORE}(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?\s+\Z")),
     "weekday": (re.compile(rf"(?<!\w)(?:{_WEEKDAY_FORMS})"), re.compile(r"(?<!\w)(?i:last|next|this)\s+\Z")),
+    "relative": (re.compile(r"(?i:yesterday|today|tomorrow|year|month)"),
+                 re.compile(r"(?<![\w-])(?i:last|this|next)\s+\Z")),
 }
-_WEEKDAY_NAME = re.compile(_WEEKDAY_FORMS)
-TRIGGER_REACH = 60  # characters from a trigger word's start to its name's
+TRIGGER_REACH = 60  # characters from the start of a trigger word (or day) to its name's
 
 # "1994 points": a number with a unit after it is a quantity, not a year.
 _UNITS = frozenset(
@@ -280,11 +281,11 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
         return ()
     pub = _pub_date(published)
     taken = bytearray(len(text))
-    months = month_names(text)
+    places = _Places(text)
     found: list[DateMention] = []
     for kind, pattern in _DATE_PATTERNS:
         handler = _DATE_HANDLERS[kind]
-        for m in _matches(kind, pattern, text, months):
+        for m in _matches(kind, pattern, places):
             if taken.find(1, m.start(), m.end()) != -1:
                 continue
             values = handler(m, pub, text) if kind in _NEEDS_TEXT else handler(m, pub)
@@ -296,29 +297,70 @@ def find_dates(text: str, published: datetime | None) -> tuple[DateMention, ...]
     return tuple(sorted(found, key=lambda d: d.start))
 
 
-def month_names(text: str) -> list[int]:
-    """Where the month names of the text start."""
-    return [m.start() for m in _MONTH_NAME.finditer(text)]
+class _Places:
+    """Where each kind of date may start in one text: for each kind, sorted, every place
+    one of its matches starts at, and some where none does."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = _folded(text)
+        self.month_words = _found(self.folded, _MONTH_STARTS)  # "Jan", "MAR", "mark"...
+        self.months = [place for place in self.month_words if _MONTH_NAME.match(text, place)]
+
+    def of(self, kind: str) -> list[int]:
+        """The places for kind (for kinds in _NAMES, where the names start)."""
+        if kind in ("month_day", "month_year", "month_alone", "day_month"):
+            return self.months
+        if kind == "month_bare":
+            return self.month_words
+        if kind == "iso":
+            return _found(self.text, ("-0", "-1"), shift=-4)
+        if kind == "decade":  # "1990s", "'90s"
+            return sorted(_found(self.text, ("0s",), shift=-3) + _found(self.text, ("0s",), shift=-2))
+        if kind == "year":
+            return _found(self.text, _YEAR_STARTS)
+        if kind == "relative":
+            return _found(self.folded, _RELATIVE_WORDS)
+        return self._weekdays()
+
+    def _weekdays(self) -> list[int]:
+        """Where _WEEKDAY_NAME.finditer would find weekdays: each ends in "day"."""
+        places = []
+        for day in _found(self.folded, ("day",)):
+            m = _WEEKDAY_NAME.search(self.text, max(0, day - _DAY_REACH), day + 3)
+            if m is not None and m.end() == day + 3:
+                places.append(m.start())
+        return places
 
 
-def _matches(kind: str, pattern: re.Pattern, text: str, months: list[int]) -> Iterator[re.Match]:
-    """pattern.finditer(text), the pattern tried only where one of its matches can start
-    (months: where the text's month names start)."""
+def _folded(text: str) -> str:
+    """text casefolded letter by letter, keeping offsets: "Today" and "TODAY" give "today", as
+    (?i:today) matches them. (A letter that folds into two, as "ß" does, becomes a NUL.)"""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c if len(c) == 1 else "\0" for c in map(str.casefold, text))
+
+
+def _found(text: str, strings: tuple[str, ...] | list[str], shift: int = 0) -> list[int]:
+    """Where any of strings starts in text, overlaps included, plus shift (if not before
+    the text's start), sorted."""
+    places = []
+    for string in strings:
+        at = text.find(string)
+        while at != -1:
+            if at + shift >= 0:
+                places.append(at + shift)
+            at = text.find(string, at + 1)
+    places.sort()
+    return places
+
+
+def _matches(kind: str, pattern: re.Pattern, places: _Places) -> Iterator[re.Match]:
+    """pattern.finditer(text), the pattern tried only where one of its matches can start."""
     if kind in _NAMES:
-        places = months if kind == "month_alone" else [m.start() for m in _WEEKDAY_NAME.finditer(text)]
-        yield from _named(kind, pattern, text, places)
-        return
-    if kind in _AT_MONTH_NAMES:
-        yield from _tried_at(pattern, text, months)
-        return
-    if kind == "day_month" and not months:
-        return
-    starts, at = _STARTS[kind], 0
-    while (start := starts.search(text, at)) is not None:
-        m = pattern.match(text, start.start())
-        at = start.start() + 1 if m is None else m.end()
-        if m is not None:
-            yield m
+        return _named(kind, pattern, places.text, places.of(kind))
+    return _tried_at(pattern, places.text, places.of(kind))
 
 
 def _tried_at(pattern: re.Pattern, text: str, places: list[int]) -> Iterator[re.Match]:
@@ -331,7 +373,7 @@ def _tried_at(pattern: re.Pattern, text: str, places: list[int]) -> Iterator[re.
 
 
 def _named(kind: str, pattern: re.Pattern, text: str, places: list[int]) -> Iterator[re.Match]:
-    """pattern.finditer(text) for a month or weekday pattern: tried at each such name, from
+    """pattern.finditer(text) for a kind of _NAMES: tried at each of its names, from
     the trigger word before it if there is one."""
     name, trigger_before = _NAMES[kind]
     at = 0
