@@ -336,6 +336,18 @@ def test_date_patterns_are_tried_only_where_they_can_start():
     pattern_matches_both_ways(texts)
 
 
+def test_date_patterns_find_at_their_places_what_finditer_finds_in_random_text():
+    """Random mixes of the words dates are made of, with letters that casefold oddly."""
+    rng = random.Random(20261129)
+    words = ["May", "MAY", "may", "Sept.", "SEP", "march", "4", "31st", "of", " ", "  ", "\n", "1990s", "'90s",
+             "’80s", "0s", "2024-05-06", "2024-13-01", "-", "-0", "LAST", "Last", "this", "next", "year", "YEARS",
+             "month", "TODAY", "tomorrow", "yesterday", "yeſterday", "Monday", "MONDAY", "Sundays", "day", "ß", "İ",
+             "x", ",", ".", "15", "1566", "1999", "2020", "1994-95", "the end of", "in", "April's", "Wednesday", "$", "/"]
+    texts = ["".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 25)))
+             for _ in range(3000)]
+    pattern_matches_both_ways(texts)
+
+
 def test_date_patterns_on_real_news():
     folder = shared_path("corpora", "bbc")
     files = sorted(folder.rglob("*.txt"))
