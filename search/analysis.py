@@ -26,7 +26,8 @@ from whoosh.support.charset import accent_map
 # hyphens and other punctuation split words ("Soviet-Afghan" -> soviet, afghan).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
-_ASCII_WORD = re.compile(WORD_PATTERN, re.ASCII)  # the same words in ASCII text, found 15% faster
+# In ASCII text, what is not a word character or an apostrophe separates words.
+_ASCII_SPACES = str.maketrans({code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) in "_'")})
 DATE_WORD_PATTERN = r"[\w-]+"  # ISO dates ("2024-07") stay whole
 
 # English function words (NLTK's list, 179 words, as FoldFilter leaves them: "don't" ->
@@ -112,7 +113,7 @@ def index_terms(text: str) -> dict[str, list[int]]:
     """What text_analyzer() gives when it indexes text (term -> positions), without its
     chain of token objects, which took a third of the time Whoosh spent writing an article.
     As its StopFilter numbers them, positions run on from the first word kept."""
-    words = _ASCII_WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
+    words = _ascii_words(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
     terms = list(map(index_term, words))  # "" for a stop word
     kept = list(filter(None, terms))
     positions: dict[str, list[int]] = {}
@@ -122,6 +123,15 @@ def index_terms(text: str) -> dict[str, list[int]]:
         else:
             positions[term] = [place]
     return positions
+
+
+def _ascii_words(text: str) -> list[str]:
+    """WORD_PATTERN's words in ASCII text, found by string methods in half the time: the
+    apostrophes that do not join two words ("'quoted'", "rock''n") become spaces too."""
+    spaced = text.translate(_ASCII_SPACES)
+    if "'" in spaced:
+        spaced = f" {spaced} ".replace("''", " ").replace(" '", " ").replace("' ", " ")
+    return spaced.split()
 
 
 def word_positions(text: str, pattern: str, folding: bool) -> dict[str, list[int]]:

@@ -70,6 +70,16 @@ def test_quick_indexing_analyses_as_the_analyzer():
     indexed_both_ways(texts)
 
 
+def test_quick_indexing_splits_words_at_apostrophes_as_the_analyzer():
+    """ASCII text is split into words without the word pattern: quotes, runs of apostrophes."""
+    import random
+
+    rng = random.Random(20261129)
+    texts = ["'quoted' rock''n'roll ''' a'b'c '' x' 'y don't", "'", "''a", "b''", "O'Brien's 'ere"]
+    texts += ["".join(rng.choice("ab1_' .,-'\nA\"") for _ in range(rng.randrange(1, 16))) for _ in range(3000)]
+    indexed_both_ways(texts)
+
+
 def test_quick_indexing_on_real_news():
     files = sorted(shared_path("corpora", "bbc").rglob("*.txt"))
     indexed_both_ways([f.read_text(encoding="utf-8", errors="replace") for f in files[::5]])
