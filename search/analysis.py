@@ -147,9 +147,10 @@ def word_positions(text: str, pattern: str, folding: bool) -> dict[str, list[int
 
 
 # Words that Snowball leaves as they are: ASCII without a vowel ("1994", "bbc", "dvds"),
-# a fifth of the words a reindex stems. Every rule of its English stemmer ends in a vowel
-# or looks for one before the suffix.
-_UNSTEMMED = re.compile(r"[0-9_b-df-hj-np-tv-xz]+")
+# a fifth of the words a reindex stems, and words that end in a digit ("a320", "mi5").
+# Every rule of its English stemmer ends in a vowel or looks for one before the suffix,
+# and every suffix it removes or changes ends in a letter.
+_UNSTEMMED = re.compile(r"[0-9_b-df-hj-np-tv-xz]+|.*[0-9_]")
 
 
 @lru_cache(maxsize=WORDS_KEPT)

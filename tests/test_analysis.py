@@ -39,7 +39,7 @@ def test_the_stemmer_loads_alone_and_stems_as_nltk_does():
     assert int(done.stdout) > 1000  # words of the sample corpus compared
 
 
-def test_snowball_leaves_ascii_words_without_a_vowel_as_they_are():
+def test_snowball_leaves_ascii_words_without_a_vowel_or_ending_in_a_digit_as_they_are():
     """What lets index_term skip the stemmer for them."""
     from itertools import product
 
@@ -48,8 +48,12 @@ def test_snowball_leaves_ascii_words_without_a_vowel_as_they_are():
     letters = "bcdfghjklmnpqrstvwxz019_"
     words = ["".join(w) for n in range(1, 4) for w in product(letters, repeat=n)]
     words += [w + end for w in words[: len(letters) ** 2] for end in ("s", "ss", "sss", "lls", "ll", "ed", "ly")]
+    suffixes = ("ies", "sses", "ational", "ization", "fulness", "ement", "ing", "edly", "y", "e", "é", "ye")
+    words += [f"{stem}{suffix}{end}" for stem in ("gener", "run", "happ", "news", "sky", "a", "ö")
+              for suffix in suffixes for end in ("1", "9", "0", "_", "1s", "3rd")]
     skipped = [w for w in words if _UNSTEMMED.fullmatch(w)]
     assert len(skipped) > 15_000 and not _UNSTEMMED.fullmatch("cds's") and not _UNSTEMMED.fullmatch("sky")
+    assert _UNSTEMMED.fullmatch("happies9") and not _UNSTEMMED.fullmatch("a320s")
     stemmer = _snowball()
     assert [w for w in skipped if stemmer.stem(w) != w] == []
 
