@@ -359,3 +359,29 @@ def test_trigger_word_starts_a_word():
     monday = datetime(2025, 7, 7)
     assert [d.value for d in find_dates("The teams that outlast Monday will advance.", monday)] == ["2025-07-07"]
     assert [d.value for d in find_dates("The teams that last Monday played.", monday)] == ["2025-06-30"]
+
+
+def runs_found_both_ways(texts: list[str]) -> None:
+    """runs_in finds, from the capitals, the runs of capitalised words the run pattern's finditer finds."""
+    from search.extract.runs import _RUN_RE, runs_in
+
+    for text in texts:
+        assert [m.span() for m in runs_in(text)] == [m.span() for m in _RUN_RE.finditer(text)], text[:80]
+
+
+def test_runs_are_found_from_their_capitals():
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(CORPUS.rglob("*.txt"))]
+    texts += ["Charles de Gaulle met de la Fuente, bin al-Assad and d'Estaing.", "xal-Assad anti-Putin van\n\nGogh",
+              "(de Gaulle) “van der Sar” PAUL\n\nde  Gaulle", "de\n   Gaulle, della Robbia", "Jean-Pierre O'Neill J. F.W. Smith"]
+    rng = random.Random(20261129)
+    words = ["van", "von", "de", "la", "del", "della", "bint", "al", "al-", "el-", "d'", "d’", "d-", "bin", "ten", "Putin",
+             "J.", "F.W.", "U.S.", "O'Neill", "Jean-Pierre", "al-Assad", "In-so", "Songo'o", "the", "said", ".", ",", "  ",
+             "    ", "\n", "\n\n", "\u00a0", "\t", "'", "’s", "-", "x", "Gaulle", "THE", "É", "ǅ", "a", "d", "(", "anti-", "xal-"]
+    texts += ["".join(rng.choice(words) + rng.choice(["", " ", " ", "\n", "\t", "  "]) for _ in range(rng.randrange(1, 12)))
+              for _ in range(5000)]
+    runs_found_both_ways(texts)
+
+
+def test_runs_are_found_from_their_capitals_in_real_news():
+    files = sorted(shared_path("corpora", "bbc").rglob("*.txt"))
+    runs_found_both_ways([p.read_text(encoding="utf-8", errors="replace") for p in files[::3]])
