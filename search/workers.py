@@ -76,6 +76,7 @@ class SegmentWorkers:
         self.processes = [context.Process(target=_work, args=work, daemon=True) for _ in range(count)]
         self.segments: list = []
         self._finished = 0
+        import search.extract  # noqa: F401 - its patterns built once before the fork, and only for reading
         import search.facets  # noqa: F401 - with NumPy, loaded once before the fork, and only for workers
         gc.freeze()  # what the workers inherit stays out of their collections (and unwritten: shared)
         try:

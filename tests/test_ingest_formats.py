@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import search.extract
 import search.ingest
 from conftest import DATA, NOW, shared_path
 from search.ingest import merge_people, read_file
@@ -474,9 +475,9 @@ def test_an_article_outlives_a_failing_people_finder(tmp_path, monkeypatch):
     def broken(title, body):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(search.ingest, "find_people", broken)
+    monkeypatch.setattr(search.extract, "find_people", broken)
     path = tmp_path / "odd.jsonl"
-    path.write_text('{"title": "Odd", "body": "Text.", "people": ["Mara Linden"]}\n')
+    path.write_text('{"title": "Odd", "body": "Text of 5 May 2024.", "people": ["Mara Linden"]}\n')
     (article,) = read(path).articles
     assert (article.title, article.people, article.dates) == ("Odd", ("Mara Linden",), ())
 

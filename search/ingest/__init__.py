@@ -19,7 +19,6 @@ from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
-from search.extract import find_dates, find_people, link_across
 from search.ingest.content import (
     GZIP_MAGIC, MAX_BYTES, IngestError, decode, gzip_size, inflate, sniff, unpack, unpacked_name,
 )
@@ -436,6 +435,8 @@ def enrich_all(drafts: list[Article], linked: bool) -> tuple[Article, ...]:
     articles = [enrich(draft) for draft in drafts]
     if not linked or len(articles) < 2:
         return tuple(articles)
+    from search.extract import link_across
+
     linked = link_across([a.people for a in articles], [f"{a.title}\n{a.body}" for a in articles])
     return tuple(replace(a, people=people) for a, people in zip(articles, linked))
 
@@ -447,6 +448,8 @@ def enrich(article: Article) -> Article:
     Should extraction fail on some odd text, the article is still indexed without them:
     losing the article would be worse than losing its mentions.
     """
+    from search.extract import find_dates, find_people  # its patterns take a while to build: not for a no-op reindex
+
     # Relative dates ("on Thursday", "5 May") resolved against a guessed date would be guesses too.
     reference = None if article.published_guess else article.published
     try:
