@@ -316,7 +316,8 @@ class _Places:
         if kind == "iso":
             return _found(self.text, ("-0", "-1"), shift=-4)
         if kind == "decade":  # "1990s", "'90s"
-            return sorted(_found(self.text, ("0s",), shift=-3) + _found(self.text, ("0s",), shift=-2))
+            ends = _found(self.text, ("0s",))
+            return sorted([end - 3 for end in ends if end >= 3] + [end - 2 for end in ends if end >= 2])
         if kind == "year":
             return _found(self.text, _YEAR_STARTS)
         if kind == "relative":

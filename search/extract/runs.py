@@ -48,7 +48,8 @@ _RUN_RE = re.compile(rf"(?=[{UP}{_FIRST}]){_BOUNDARY}(?:(?:{_CONNECT}){_SEP})*(?
 # _RUN_RE opens with a lookbehind, so its finditer tries every position (a lower-case letter
 # may start a run). A run found at a capital that connectors may stand before is looked for
 # again from them (_whole_run).
-_WS = r"[ \t\u00a0\n]"
+_SPACES = " \t\u00a0\n"  # what a run's words may be separated by (_SEP)
+_WS = f"[{_SPACES}]"
 
 
 def _linked() -> str:
@@ -316,7 +317,7 @@ def _whole_run(text: str, match: re.Match, after: int) -> re.Match:
     starts = [start]
     while True:  # back over connectors and the spaces after them
         end = start
-        while end > after and text[end - 1] in " \t\u00a0\n":
+        while end > after and text[end - 1] in _SPACES:
             end -= 1
         link = _CONNECTOR_ENDS_HERE.search(text, max(after, end - _LONGEST_CONNECTOR), end) if end < start else None
         if link is None:
