@@ -72,7 +72,8 @@ def reindex(paths, index_dir, full, now, csv_columns, strict, quiet):
         paths = tuple(Path(p) for p in read_meta(index_dir).get("paths", []))
         gone = [str(p) for p in paths if not p.exists()]
         if gone:
-            raise click.UsageError(f"The last run's {', '.join(gone)} no longer exists: name the files or "
+            verb = "exists" if len(gone) == 1 else "exist"
+            raise click.UsageError(f"The last run's {', '.join(gone)} no longer {verb}: name the files or "
                                    "folders to index, e.g. `morgue reindex corpus/`.")
     if not paths:
         raise click.UsageError("Name the files or folders to index, e.g. `morgue reindex corpus/`.")

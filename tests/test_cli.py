@@ -92,6 +92,14 @@ def test_reindex_without_paths_says_when_the_last_ones_are_gone(tmp_path, runner
     result = runner.invoke(cli, ["reindex", "--index", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"The last run's {folder} no longer exists: name the files or folders to index" in result.output
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["reindex", str(first), str(second), "--index", str(index_dir), "-q"]).exit_code == 0
+    first.unlink()
+    second.unlink()
+    result = runner.invoke(cli, ["reindex", "--index", str(index_dir)])
+    assert f"The last run's {first}, {second} no longer exist: name" in result.output
 
 
 def test_query_prints_readable_results(page_index, runner):
